@@ -1,0 +1,56 @@
+// The Node reference server for Switchboard's benchmarks: socket.io 4.8 with its default settings and the same
+// three handlers as the Switchboard and raw Netty bench servers.
+//
+//   node server.mjs --port P [--host 127.0.0.1] [--max-lifetime-s 900]
+//
+// Prints "READY <port>" once listening. GET /bench/gc runs a full GC when node was started with --expose-gc (the
+// harness does) and answers process.memoryUsage().
+import { createServer } from "node:http";
+import { Server } from "socket.io";
+
+const args = Object.fromEntries(
+  process.argv.slice(2).reduce((pairs, a, i, all) =>
+    a.startsWith("--") ? [...pairs, [a.slice(2), all[i + 1]]] : pairs, []));
+const port = Number(args.port ?? 3000);
+const host = args.host ?? "127.0.0.1";
+const maxLifetime = Number(args["max-lifetime-s"] ?? 900);
+
+// bounded in time, and gone when the harness is
+setTimeout(() => { console.error("bench server: lifetime over, exiting"); process.exit(5); }, maxLifetime * 1000).unref();
+const parent = process.ppid;
+setInterval(() => {
+  try { process.kill(parent, 0); } catch { console.error("bench server: parent gone, exiting"); process.exit(5); }
+}, 500).unref();
+
+const http = createServer((req, res) => {
+  if (req.url.startsWith("/bench/gc")) {
+    if (typeof globalThis.gc === "function") globalThis.gc();
+    const m = process.memoryUsage();
+    const body = JSON.stringify({ heap_used: m.heapUsed, heap_committed: m.heapTotal, external: m.external,
+      array_buffers: m.arrayBuffers, rss: m.rss });
+    res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body) });
+    res.end(body);
+    return;
+  }
+  res.writeHead(404).end();
+});
+
+const io = new Server(http); // default settings
+
+io.on("connection", (socket) => {
+  socket.on("join", (room, ack) => {
+    socket.join(typeof room === "string" ? room : "bench");
+    if (typeof ack === "function") ack();
+  });
+  socket.on("echo", (...args) => {
+    const ack = args.pop();
+    if (typeof ack === "function") ack(...args);
+  });
+  socket.on("bcast", (...args) => {
+    io.to("bench").emit("tick", ...args);
+  });
+});
+
+http.listen(port, host, () => {
+  console.log(`READY ${http.address().port}`);
+});

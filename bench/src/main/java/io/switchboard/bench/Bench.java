@@ -1,0 +1,839 @@
+package io.switchboard.bench;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.ZipFile;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.bench.Procs.GenProc;
+import io.switchboard.bench.Procs.ServerProc;
+
+/**
+ * Runs the scenarios against the servers, interleaved (run 1 of every server, then run 2, ...), and reports the
+ * medians, the ratios against the targets, one JSON line per result and a markdown table.
+ *
+ * <pre>
+ * java ... io.switchboard.bench.Bench [scenario...] [--runs 3] [--servers switchboard,node,raw] [--smoke]
+ * </pre>
+ *
+ * Scenarios: idle-10k, idle-20k, fanout-1k, fanout-5k, echo, cluster-fanout (all when none is named). See
+ * bench/README.md for what each measures and how.
+ */
+public final class Bench {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final List<String> ALL = List.of("idle-10k", "idle-20k", "fanout-1k", "fanout-5k", "echo",
+            "cluster-fanout");
+    static final List<String> SERVERS = List.of("switchboard", "node", "raw");
+
+    private final Args args;
+    private final boolean smoke;
+    private final int runs;
+    private final List<String> servers;
+    private final Path home;
+    private final Path sbJar;
+    private final Path classes;
+    private final Path lib;
+    private final Path logs;
+    private final Path out;
+    private final String serverJvmOpts;
+    private final String genJvmOpts;
+    private final boolean jfr;
+    private int srcBlock;
+
+    /** scenario -> server -> runs. */
+    private final Map<String, Map<String, List<Map<String, Double>>>> results = new LinkedHashMap<>();
+    private final Map<String, Map<String, List<String>>> errors = new LinkedHashMap<>();
+    private final Map<String, String> skipped = new LinkedHashMap<>();
+    private final ArrayNode resultLines = JSON.createArrayNode();
+
+    private Bench(Args args) {
+        this.args = args;
+        this.smoke = args.flag("smoke");
+        this.runs = args.integer("runs", smoke ? 1 : 3);
+        this.servers = List.of(args.str("servers", String.join(",", SERVERS)).split(","));
+        this.home = Path.of(System.getProperty("bench.home", "bench")).toAbsolutePath().normalize();
+        this.sbJar = Path.of(System.getProperty("bench.sbJar", home.resolve("target/sut/switchboard.jar").toString()));
+        this.classes = home.resolve("target/classes");
+        this.lib = home.resolve("target/lib");
+        this.logs = home.resolve("target/logs");
+        this.out = Path.of(args.str("out", home.resolve("results").toString()));
+        this.serverJvmOpts = args.str("server-jvm-opts", System.getProperty("bench.serverJvmOpts", "-Xmx2g"));
+        this.genJvmOpts = System.getProperty("bench.genJvmOpts", "-Xms256m -Xmx1g -XX:+UseParallelGC");
+        this.jfr = args.flag("jfr");
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv, "smoke", "jfr");
+        List<String> scenarios = new ArrayList<>(args.positional());
+        if (scenarios.isEmpty() || scenarios.contains("all")) {
+            scenarios = ALL;
+        }
+        for (String s : scenarios) {
+            if (!ALL.contains(s)) {
+                System.err.println("unknown scenario " + s + "; known: " + ALL);
+                System.exit(2);
+            }
+        }
+        Bench bench = new Bench(args);
+        long start = System.nanoTime();
+        for (String s : scenarios) {
+            bench.scenario(s);
+        }
+        bench.report((System.nanoTime() - start) / 1e9);
+        System.exit(0);
+    }
+
+    // ------------------------------------------------------------------ parameters
+
+    private int n(int full, int small) {
+        return smoke ? small : full;
+    }
+
+    private double warmup() {
+        return args.dbl("warmup-s", smoke ? 1 : 3);
+    }
+
+    private double measure() {
+        return args.dbl("measure-s", smoke ? 1.5 : 5);
+    }
+
+    private double fixedSeconds() {
+        return args.dbl("fixed-s", smoke ? 1.5 : 5);
+    }
+
+    private double fixedRate() {
+        return args.dbl("fixed-rate", 20_000);
+    }
+
+    private int window() {
+        return args.integer("window", 8);
+    }
+
+    // ------------------------------------------------------------------ scenario loop
+
+    private void scenario(String name) throws Exception {
+        if (name.equals("cluster-fanout")) {
+            cluster();
+            return;
+        }
+        log("== " + name + ": " + runs + " run(s) of " + servers + ", interleaved");
+        for (int run = 1; run <= runs; run++) {
+            for (String server : servers) {
+                log("-- " + name + " / " + server + " / run " + run);
+                try {
+                    Map<String, Double> m = switch (name) {
+                        case "idle-10k" -> idle(server, n(10_000, 300), n(10_000, 300), false);
+                        case "idle-20k" -> idle(server, n(20_000, 600), n(10_000, 300), true);
+                        case "fanout-1k" -> fanout(server, n(1_000, 100), name, run);
+                        case "fanout-5k" -> fanout(server, n(5_000, 300), name, run);
+                        case "echo" -> echo(server, n(100, 20), run);
+                        default -> throw new IllegalArgumentException(name);
+                    };
+                    record(name, server, run, m);
+                } catch (Exception e) {
+                    recordError(name, server, run, e);
+                }
+                Thread.sleep(smoke ? 300 : 1000);
+            }
+        }
+    }
+
+    private void record(String scenario, String server, int run, Map<String, Double> m) {
+        results.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).computeIfAbsent(server, k -> new ArrayList<>())
+                .add(m);
+        ObjectNode line = JSON.createObjectNode().put("type", "run").put("scenario", scenario).put("server", server)
+                .put("run", run);
+        line.set("metrics", JSON.valueToTree(m));
+        System.err.println(line);
+    }
+
+    private void recordError(String scenario, String server, int run, Exception e) {
+        String msg = e.getMessage() == null ? e.toString() : e.getMessage();
+        if (msg.length() > 600) {
+            msg = msg.substring(0, 600) + "...";
+        }
+        errors.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).computeIfAbsent(server, k -> new ArrayList<>())
+                .add("run " + run + ": " + msg);
+        ObjectNode line = JSON.createObjectNode().put("type", "run").put("scenario", scenario).put("server", server)
+                .put("run", run).put("error", msg);
+        System.err.println(line);
+    }
+
+    private static void log(String s) {
+        System.err.println("# " + s);
+    }
+
+    // ------------------------------------------------------------------ processes
+
+    private ServerProc startServer(String server, String tag, String... extra) throws Exception {
+        int port = Procs.freePort();
+        List<String> cmd = new ArrayList<>();
+        switch (server) {
+            case "switchboard" -> {
+                cmd.add(javaBin());
+                cmd.addAll(List.of(serverJvmOpts.trim().split("\\s+")));
+                if (jfr) {
+                    Files.createDirectories(home.resolve("target/jfr"));
+                    cmd.add("-XX:StartFlightRecording=settings=profile,filename="
+                            + home.resolve("target/jfr/" + tag + ".jfr"));
+                }
+                cmd.addAll(List.of("-cp", sbJar + ":" + classes, "io.switchboard.bench.server.SwitchboardBenchServer"));
+            }
+            case "raw" -> {
+                cmd.add(javaBin());
+                cmd.addAll(List.of(serverJvmOpts.trim().split("\\s+")));
+                cmd.addAll(List.of("-cp", classes + ":" + lib + "/*", "io.switchboard.bench.server.RawNettyServer"));
+            }
+            case "node" -> cmd.addAll(List.of(System.getProperty("bench.node", "node"), "--expose-gc",
+                    home.resolve("node-server/server.mjs").toString()));
+            default -> throw new IllegalArgumentException("unknown server " + server);
+        }
+        cmd.addAll(List.of("--port", Integer.toString(port), "--host", "127.0.0.1", "--max-lifetime-s", "900"));
+        cmd.addAll(List.of(extra));
+        ServerProc p = new ServerProc(server, cmd, port, logs.resolve(tag + "-" + server + ".log"));
+        try {
+            p.awaitReady(60);
+        } catch (Exception e) {
+            p.stop();
+            throw e;
+        }
+        return p;
+    }
+
+    private GenProc startGen(String tag, String... genArgs) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(javaBin());
+        cmd.addAll(List.of(genJvmOpts.trim().split("\\s+")));
+        cmd.addAll(List.of("-cp", classes + ":" + lib + "/*", "io.switchboard.bench.gen.LoadGen"));
+        cmd.addAll(List.of(genArgs));
+        return new GenProc(cmd, logs.resolve(tag + "-gen.log"));
+    }
+
+    /** Eight loopback source addresses, a different block for every generator started (TIME_WAIT stays apart). */
+    private String nextSources() {
+        int block = srcBlock++ % 30;
+        int first = 2 + block * 8;
+        return "127.0.0." + first + "-127.0.0." + (first + 7);
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** GET on the bench server's diagnostics route; an empty object when it does not answer. */
+    private static JsonNode httpGet(int port, String path) {
+        try (Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
+            s.setSoTimeout(30_000);
+            OutputStream o = s.getOutputStream();
+            o.write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            o.flush();
+            InputStream in = s.getInputStream();
+            String response = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            // the JSON object in the body, whatever the transfer encoding
+            return JSON.readTree(response.substring(response.indexOf('{'), response.lastIndexOf('}') + 1));
+        } catch (Exception e) {
+            return JSON.createObjectNode();
+        }
+    }
+
+    // ------------------------------------------------------------------ idle
+
+    private Map<String, Double> idle(String server, int requested, int perGen, boolean extrapolate) throws Exception {
+        String tag = "idle-" + requested + "-" + server;
+        ServerProc s = startServer(server, tag);
+        List<GenProc> gens = new ArrayList<>();
+        try {
+            Thread.sleep(1000);
+            JsonNode gc0 = httpGet(s.port, "/bench/gc");
+            Thread.sleep(500);
+            long rss0 = ProcStat.rssBytes(s.pid);
+            int fds0 = ProcStat.openFds(s.pid);
+            long maxFiles = ProcStat.maxOpenFiles(s.pid);
+            // the largest count that fits under the server's open-file limit, leaving room for what it opens later
+            long budget = maxFiles > 0 ? maxFiles - fds0 - 100 : Long.MAX_VALUE;
+            int n = (int) Math.min(requested, budget);
+            int count = (n + perGen - 1) / perGen;
+            long connectBound = 30 + n / 200;
+            for (int g = 0; g < count; g++) {
+                int share = n / count + (g < n % count ? 1 : 0);
+                gens.add(startGen(tag + "-" + g, "--mode", "idle", "--urls", "127.0.0.1:" + s.port,
+                        "--clients", Integer.toString(share), "--src", nextSources(),
+                        "--threads", count > 1 ? "1" : "2", "--concurrency", "128",
+                        "--connect-timeout-s", Long.toString(connectBound),
+                        "--max-s", Long.toString(connectBound + 120)));
+            }
+            long ready = 0;
+            long failed = 0;
+            long firstStart = Long.MAX_VALUE;
+            long lastEnd = Long.MIN_VALUE;
+            List<String> failures = new ArrayList<>();
+            for (GenProc g : gens) {
+                JsonNode r = g.await("ready", connectBound + 30);
+                ready += r.path("ready").asLong();
+                failed += r.path("failed").asLong();
+                firstStart = Math.min(firstStart, r.path("start_ns").asLong());
+                lastEnd = Math.max(lastEnd, r.path("end_ns").asLong());
+                if (r.has("failures")) {
+                    failures.add(r.get("failures").toString());
+                }
+            }
+            if (!failures.isEmpty()) {
+                log("connect failures: " + String.join(" ", failures));
+            }
+            Thread.sleep((long) (args.dbl("settle-s", smoke ? 1 : 3) * 1000));
+            long rss1 = ProcStat.rssBytes(s.pid);
+            int fds1 = ProcStat.openFds(s.pid);
+            JsonNode gc1 = httpGet(s.port, "/bench/gc");
+            Thread.sleep(1000);
+            long rss2 = ProcStat.rssBytes(s.pid);
+            for (GenProc g : gens) {
+                g.send("status");
+            }
+
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("requested", (double) requested);
+            m.put("fd_budget", (double) budget);
+            m.put("clients", (double) ready);
+            m.put("failed", (double) failed);
+            m.put("generators", (double) count);
+            double seconds = (lastEnd - firstStart) / 1e9;
+            m.put("connect_s", seconds);
+            m.put("connects_per_s", seconds > 0 ? ready / seconds : Double.NaN);
+            m.put("server_fds", (double) fds1);
+            m.put("rss_base_mb", rss0 / 1048576.0);
+            m.put("rss_mb", rss1 / 1048576.0);
+            m.put("rss_after_gc_mb", rss2 / 1048576.0);
+            m.put("rss_per_conn_kb", ready > 0 ? (rss1 - rss0) / 1024.0 / ready : Double.NaN);
+            m.put("rss_after_gc_per_conn_kb", ready > 0 ? (rss2 - rss0) / 1024.0 / ready : Double.NaN);
+            long heap0 = gc0.path("heap_used").asLong(-1);
+            long heap1 = gc1.path("heap_used").asLong(-1);
+            if (heap0 >= 0 && heap1 >= 0 && ready > 0) {
+                m.put("heap_live_per_conn_kb", (heap1 - heap0) / 1024.0 / ready);
+            }
+            if (extrapolate && ready > 0) {
+                double perConn = (double) (rss1 - rss0) / ready;
+                m.put("extrapolated_100k_rss_mb", (rss0 + 100_000 * perConn) / 1048576.0);
+            }
+            return m;
+        } finally {
+            for (GenProc g : gens) {
+                g.send("close");
+            }
+            for (GenProc g : gens) {
+                g.stop();
+            }
+            s.stop();
+        }
+    }
+
+    // ------------------------------------------------------------------ fan-out and echo
+
+    private String[] fanoutArgs(String urls, int clients, String pids) {
+        return new String[] {"--mode", "fanout", "--urls", urls, "--clients", Integer.toString(clients),
+            "--src", nextSources(), "--threads", "2", "--concurrency", "128", "--server-pids", pids,
+            "--window", Integer.toString(window()), "--warmup-s", Double.toString(warmup()),
+            "--measure-s", Double.toString(measure()), "--fixed-rate", Double.toString(fixedRate()),
+            "--fixed-s", Double.toString(fixedSeconds()), "--payload", "64",
+            "--connect-timeout-s", "60", "--max-s", Long.toString(fanoutBound(clients))};
+    }
+
+    private long fanoutBound(int clients) {
+        return (long) (90 + clients / 200 + warmup() + measure() + fixedSeconds() + 1 + 20);
+    }
+
+    private Map<String, Double> fanout(String server, int clients, String name, int run) throws Exception {
+        String tag = name + "-r" + run;
+        ServerProc s = startServer(server, tag + "-" + server);
+        GenProc g = null;
+        try {
+            g = startGen(tag + "-" + server, fanoutArgs("127.0.0.1:" + s.port, clients, Long.toString(s.pid)));
+            g.await("ready", 90);
+            JsonNode r = g.await("result", fanoutBound(clients));
+            return fanoutMetrics(r);
+        } finally {
+            if (g != null) {
+                g.stop();
+            }
+            s.stop();
+        }
+    }
+
+    private static Map<String, Double> fanoutMetrics(JsonNode r) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        JsonNode max = r.path("max");
+        JsonNode fixed = r.path("fixed");
+        m.put("clients", r.path("members").asDouble());
+        m.put("connects_per_s", r.path("connect").path("connects_per_s").asDouble());
+        m.put("deliveries_per_s", max.path("deliveries_per_s").asDouble());
+        m.put("p50_ms_at_max", max.path("p50_ms").asDouble());
+        m.put("p99_ms_at_max", max.path("p99_ms").asDouble());
+        m.put("server_cpu_us_per_delivery", max.path("server_cpu_us_per_op").asDouble());
+        m.put("server_cpu_util", max.path("server_cpu_util").asDouble());
+        m.put("gen_cpu_util", max.path("gen_cpu_util").asDouble());
+        m.put("gen_cpu_us_per_delivery", max.path("gen_cpu_us_per_op").asDouble());
+        if (!fixed.isMissingNode()) {
+            m.put("fixed_deliveries_per_s", fixed.path("deliveries_per_s").asDouble());
+            m.put("fixed_p50_ms", fixed.path("p50_ms").asDouble());
+            m.put("fixed_p99_ms", fixed.path("p99_ms").asDouble());
+            m.put("fixed_p999_ms", fixed.path("p999_ms").asDouble());
+            m.put("fixed_server_cpu_us_per_delivery", fixed.path("server_cpu_us_per_op").asDouble());
+        }
+        m.put("dropped", r.path("dropped").asDouble());
+        m.put("mismatches", r.path("mismatches").asDouble());
+        return m;
+    }
+
+    private Map<String, Double> echo(String server, int clients, int run) throws Exception {
+        String tag = "echo-r" + run + "-" + server;
+        ServerProc s = startServer(server, tag);
+        GenProc g = null;
+        try {
+            long bound = (long) (60 + warmup() + measure() + 20);
+            g = startGen(tag, "--mode", "echo", "--urls", "127.0.0.1:" + s.port, "--clients",
+                    Integer.toString(clients), "--src", nextSources(), "--threads", "2",
+                    "--server-pids", Long.toString(s.pid), "--warmup-s", Double.toString(warmup()),
+                    "--measure-s", Double.toString(measure()), "--payload", "64", "--max-s", Long.toString(bound));
+            g.await("ready", 60);
+            JsonNode r = g.await("result", bound);
+            JsonNode e = r.path("echo");
+            Map<String, Double> m = new LinkedHashMap<>();
+            m.put("clients", r.path("clients").asDouble());
+            m.put("acks_per_s", e.path("acks_per_s").asDouble());
+            m.put("p50_ms", e.path("p50_ms").asDouble());
+            m.put("p99_ms", e.path("p99_ms").asDouble());
+            m.put("p999_ms", e.path("p999_ms").asDouble());
+            m.put("server_cpu_us_per_ack", e.path("server_cpu_us_per_op").asDouble());
+            m.put("server_cpu_util", e.path("server_cpu_util").asDouble());
+            m.put("gen_cpu_util", e.path("gen_cpu_util").asDouble());
+            m.put("mismatches", r.path("mismatches").asDouble());
+            return m;
+        } finally {
+            if (g != null) {
+                g.stop();
+            }
+            s.stop();
+        }
+    }
+
+    // ------------------------------------------------------------------ cluster
+
+    /** True when the Switchboard jar holds the Redis adapter package. */
+    private boolean hasRedisAdapter() {
+        try (ZipFile zip = new ZipFile(sbJar.toFile())) {
+            return zip.stream().anyMatch(e -> e.getName().startsWith("io/switchboard/adapter/redis/")
+                    && e.getName().endsWith(".class"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private void cluster() throws Exception {
+        String name = "cluster-fanout";
+        if (!hasRedisAdapter()) {
+            skip(name, "no redis adapter");
+            return;
+        }
+        String redisBin = System.getProperty("bench.redis", "redis-server");
+        if (Procs.capture(List.of(redisBin, "--version")).isEmpty()) {
+            skip(name, "no redis-server binary");
+            return;
+        }
+        int clients = n(1_000, 100);
+        int redisPort = Procs.freePort();
+        ServerProc redis = new ServerProc("redis", List.of("bash", "-c",
+                "echo READY " + redisPort + "; exec " + redisBin + " --port " + redisPort
+                        + " --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes"),
+                redisPort, logs.resolve("cluster-redis.log"));
+        try {
+            redis.awaitReady(10);
+            waitForPort(redisPort, 10);
+            String redisUri = "redis://127.0.0.1:" + redisPort;
+            log("== " + name + ": " + runs + " run(s) of single node vs two nodes over Redis, " + clients
+                    + " clients");
+            for (int run = 1; run <= runs; run++) {
+                for (String variant : List.of("single", "cluster")) {
+                    String label = "switchboard-" + variant;
+                    log("-- " + name + " / " + label + " / run " + run);
+                    List<ServerProc> nodes = new ArrayList<>();
+                    GenProc g = null;
+                    try {
+                        String tag = name + "-r" + run + "-" + variant;
+                        if (variant.equals("single")) {
+                            nodes.add(startServer("switchboard", tag + "-a"));
+                        } else {
+                            nodes.add(startServer("switchboard", tag + "-a", "--redis", redisUri));
+                            nodes.add(startServer("switchboard", tag + "-b", "--redis", redisUri));
+                        }
+                        StringBuilder urls = new StringBuilder();
+                        StringBuilder pids = new StringBuilder();
+                        for (ServerProc p : nodes) {
+                            urls.append(urls.length() == 0 ? "" : ",").append("127.0.0.1:").append(p.port);
+                            pids.append(pids.length() == 0 ? "" : ",").append(p.pid);
+                        }
+                        if (variant.equals("cluster")) {
+                            pids.append(',').append(redis.pid); // the cluster's CPU includes Redis's
+                        }
+                        g = startGen(tag, fanoutArgs(urls.toString(), clients, pids.toString()));
+                        g.await("ready", 90);
+                        record(name, label, run, fanoutMetrics(g.await("result", fanoutBound(clients))));
+                    } catch (Exception e) {
+                        recordError(name, label, run, e);
+                        if (variant.equals("cluster") && e.getMessage() != null
+                                && e.getMessage().contains("RedisAdapterPlug")) {
+                            skip(name, "redis adapter present but not wired into the bench: "
+                                    + e.getMessage().lines().filter(l -> l.contains("RedisAdapterPlug"))
+                                    .findFirst().orElse(""));
+                            return;
+                        }
+                    } finally {
+                        if (g != null) {
+                            g.stop();
+                        }
+                        for (ServerProc p : nodes) {
+                            p.stop();
+                        }
+                    }
+                    Thread.sleep(smoke ? 300 : 1000);
+                }
+            }
+        } finally {
+            redis.stop();
+        }
+    }
+
+    private static void waitForPort(int port, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
+                return;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+    }
+
+    private void skip(String scenario, String reason) {
+        skipped.put(scenario, reason);
+        log(scenario + " skipped: " + reason);
+    }
+
+    // ------------------------------------------------------------------ report
+
+    static double median(List<Double> values) {
+        List<Double> v = values.stream().filter(d -> d != null && !d.isNaN()).sorted().toList();
+        if (v.isEmpty()) {
+            return Double.NaN;
+        }
+        int n = v.size();
+        return n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
+    }
+
+    /** scenario -> server -> metric -> median. */
+    private Map<String, Map<String, Map<String, Double>>> medians() {
+        Map<String, Map<String, Map<String, Double>>> out = new LinkedHashMap<>();
+        results.forEach((scenario, byServer) -> byServer.forEach((server, list) -> {
+            Map<String, List<Double>> values = new LinkedHashMap<>();
+            for (Map<String, Double> m : list) {
+                m.forEach((k, v) -> values.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+            }
+            Map<String, Double> med = new LinkedHashMap<>();
+            values.forEach((k, v) -> med.put(k, median(v)));
+            out.computeIfAbsent(scenario, k -> new LinkedHashMap<>()).put(server, med);
+        }));
+        return out;
+    }
+
+    private record Target(String what, String scenario, String metric, String num, String den, double bound,
+                          boolean atMost) {
+    }
+
+    private static final List<Target> TARGETS = List.of(
+        new Target("idle memory per connection (RSS)", "idle-10k", "rss_per_conn_kb", "switchboard", "node", 0.6,
+                true),
+        new Target("idle memory per connection (RSS)", "idle-20k", "rss_per_conn_kb", "switchboard", "node", 0.6,
+                true),
+        new Target("server CPU per delivery", "fanout-1k", "server_cpu_us_per_delivery", "switchboard", "node", 0.5,
+                true),
+        new Target("server CPU per delivery", "fanout-5k", "server_cpu_us_per_delivery", "switchboard", "node", 0.5,
+                true),
+        new Target("server CPU per delivery vs raw Netty", "fanout-1k", "server_cpu_us_per_delivery", "switchboard",
+                "raw", 1.0, true),
+        new Target("server CPU per delivery vs raw Netty", "fanout-5k", "server_cpu_us_per_delivery", "switchboard",
+                "raw", 1.0, true),
+        new Target("max fan-out deliveries/s", "fanout-1k", "deliveries_per_s", "switchboard", "node", 1.3, false),
+        new Target("max fan-out deliveries/s", "fanout-5k", "deliveries_per_s", "switchboard", "node", 1.3, false),
+        new Target("acked echo throughput", "echo", "acks_per_s", "switchboard", "node", 1.5, false),
+        new Target("acked echo p99 (no worse)", "echo", "p99_ms", "switchboard", "node", 1.0, true),
+        new Target("cross-node fan-out vs single node", "cluster-fanout", "deliveries_per_s", "switchboard-cluster",
+                "switchboard-single", 0.8, false));
+
+    private void report(double seconds) throws IOException {
+        Map<String, Map<String, Map<String, Double>>> med = medians();
+        ObjectNode doc = JSON.createObjectNode();
+        doc.set("meta", meta(seconds));
+        ArrayNode lines = JSON.createArrayNode();
+
+        // one JSON line per result: a scenario x server with its medians and every run's values
+        for (var scenario : results.entrySet()) {
+            for (var server : scenario.getValue().entrySet()) {
+                ObjectNode line = JSON.createObjectNode();
+                line.put("type", "result").put("scenario", scenario.getKey()).put("server", server.getKey());
+                line.put("runs", server.getValue().size());
+                line.set("median", JSON.valueToTree(med.get(scenario.getKey()).get(server.getKey())));
+                Map<String, List<Double>> all = new LinkedHashMap<>();
+                for (Map<String, Double> m : server.getValue()) {
+                    m.forEach((k, v) -> all.computeIfAbsent(k, x -> new ArrayList<>()).add(v));
+                }
+                line.set("values", JSON.valueToTree(all));
+                List<String> errs = errors.getOrDefault(scenario.getKey(), Map.of()).get(server.getKey());
+                if (errs != null) {
+                    line.set("errors", JSON.valueToTree(errs));
+                }
+                lines.add(line);
+            }
+        }
+        errors.forEach((scenario, byServer) -> byServer.forEach((server, errs) -> {
+            if (!results.getOrDefault(scenario, Map.of()).containsKey(server)) {
+                ObjectNode line = JSON.createObjectNode().put("type", "result").put("scenario", scenario)
+                        .put("server", server).put("status", "failed");
+                line.set("errors", JSON.valueToTree(errs));
+                lines.add(line);
+            }
+        }));
+        skipped.forEach((scenario, reason) -> lines.add(JSON.createObjectNode().put("type", "result")
+                .put("scenario", scenario).put("status", "skipped").put("reason", reason)));
+
+        ArrayNode ratios = JSON.createArrayNode();
+        for (Target t : TARGETS) {
+            ObjectNode r = JSON.createObjectNode().put("type", "ratio").put("target", t.what)
+                    .put("scenario", t.scenario).put("metric", t.metric).put("ratio_of", t.num + "/" + t.den)
+                    .put("target_ratio", (t.atMost ? "<= " : ">= ") + t.bound);
+            Map<String, Map<String, Double>> s = med.get(t.scenario);
+            Double a = s == null || s.get(t.num) == null ? null : s.get(t.num).get(t.metric);
+            Double b = s == null || s.get(t.den) == null ? null : s.get(t.den).get(t.metric);
+            if (a == null || b == null || a.isNaN() || b.isNaN() || b == 0) {
+                r.put("status", skipped.containsKey(t.scenario) ? "skipped: " + skipped.get(t.scenario)
+                        : "not measured");
+            } else {
+                double ratio = a / b;
+                r.put("value", a).put("reference", b).put("ratio", round(ratio, 3));
+                r.put("status", (t.atMost ? ratio <= t.bound : ratio >= t.bound) ? "met" : "not met");
+            }
+            ratios.add(r);
+        }
+        for (JsonNode l : lines) {
+            System.out.println(l);
+        }
+        for (JsonNode r : ratios) {
+            System.out.println(r);
+        }
+        doc.set("results", lines);
+        doc.set("ratios", ratios);
+        Files.createDirectories(out);
+        JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("latest.json").toFile(), doc);
+        String md = markdown(med, ratios, doc.get("meta"));
+        Files.writeString(out.resolve("latest.md"), md);
+        System.out.println();
+        System.out.println(md);
+        log("wrote " + out.resolve("latest.json") + " and " + out.resolve("latest.md"));
+    }
+
+    private ObjectNode meta(double seconds) {
+        ObjectNode m = JSON.createObjectNode();
+        m.put("date", Instant.now().toString());
+        m.put("duration_s", round(seconds, 1));
+        m.put("smoke", smoke);
+        m.put("runs", runs);
+        m.put("servers", String.join(",", servers));
+        m.put("switchboard_jar", sbJar.toString());
+        m.put("switchboard_commit", System.getProperty("bench.commit", "?"));
+        m.put("server_jvm_opts", serverJvmOpts);
+        m.put("generator_jvm_opts", genJvmOpts);
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+        m.put("node", Procs.capture(List.of(System.getProperty("bench.node", "node"), "--version")));
+        m.put("socket_io", nodeVersion("socket.io"));
+        m.put("cpus", Runtime.getRuntime().availableProcessors());
+        m.put("kernel", Procs.capture(List.of("uname", "-r")));
+        m.put("window", window());
+        m.put("warmup_s", warmup());
+        m.put("measure_s", measure());
+        m.put("fixed_rate_deliveries_per_s", fixedRate());
+        m.put("fixed_s", fixedSeconds());
+        m.put("note", System.getProperty("bench.note", ""));
+        return m;
+    }
+
+    private String nodeVersion(String pkg) {
+        try {
+            return JSON.readTree(home.resolve("node-server/node_modules/" + pkg + "/package.json").toFile())
+                    .path("version").asText();
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static double round(double v, int digits) {
+        double f = Math.pow(10, digits);
+        return Math.round(v * f) / f;
+    }
+
+    private static String fmt(Double v) {
+        if (v == null || v.isNaN()) {
+            return "-";
+        }
+        double a = Math.abs(v);
+        if (a >= 1000) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        if (a >= 1) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** Columns shown per scenario kind: metric key -> header. */
+    private static Map<String, String> columns(String scenario) {
+        Map<String, String> c = new LinkedHashMap<>();
+        if (scenario.startsWith("idle")) {
+            c.put("clients", "connected");
+            c.put("connects_per_s", "connects/s");
+            c.put("rss_per_conn_kb", "RSS/conn KiB");
+            c.put("rss_after_gc_per_conn_kb", "RSS/conn after GC KiB");
+            c.put("heap_live_per_conn_kb", "live heap/conn KiB");
+            c.put("rss_mb", "RSS MiB");
+            c.put("rss_base_mb", "base RSS MiB");
+            if (scenario.equals("idle-20k")) {
+                c.put("extrapolated_100k_rss_mb", "100k extrapolated RSS MiB");
+            }
+        } else if (scenario.equals("echo")) {
+            c.put("clients", "clients");
+            c.put("acks_per_s", "acks/s");
+            c.put("p50_ms", "p50 ms");
+            c.put("p99_ms", "p99 ms");
+            c.put("server_cpu_us_per_ack", "server CPU µs/ack");
+            c.put("server_cpu_util", "server CPU (cores)");
+            c.put("gen_cpu_util", "gen CPU (cores)");
+        } else {
+            c.put("clients", "clients");
+            c.put("deliveries_per_s", "max deliveries/s");
+            c.put("p50_ms_at_max", "p50 ms @max");
+            c.put("p99_ms_at_max", "p99 ms @max");
+            c.put("server_cpu_us_per_delivery", "server CPU µs/delivery @max");
+            c.put("server_cpu_util", "server CPU (cores) @max");
+            c.put("gen_cpu_util", "gen CPU (cores) @max");
+            c.put("fixed_p50_ms", "p50 ms @fixed");
+            c.put("fixed_p99_ms", "p99 ms @fixed");
+            c.put("fixed_server_cpu_us_per_delivery", "server CPU µs/delivery @fixed");
+        }
+        return c;
+    }
+
+    /**
+     * The generator is not the limit when it drives the raw Netty baseline well beyond the Socket.IO servers: the
+     * ratio raw / best other server for the closed-loop scenarios.
+     */
+    private static String generatorCheck(Map<String, Map<String, Map<String, Double>>> med) {
+        StringBuilder md = new StringBuilder();
+        for (String[] c : new String[][] {{"fanout-1k", "deliveries_per_s"}, {"fanout-5k", "deliveries_per_s"},
+            {"echo", "acks_per_s"}}) {
+            Map<String, Map<String, Double>> s = med.get(c[0]);
+            if (s == null || s.get("raw") == null) {
+                continue;
+            }
+            double raw = s.get("raw").getOrDefault(c[1], Double.NaN);
+            double best = s.entrySet().stream().filter(e -> !e.getKey().equals("raw"))
+                    .mapToDouble(e -> e.getValue().getOrDefault(c[1], Double.NaN)).filter(d -> !Double.isNaN(d))
+                    .max().orElse(Double.NaN);
+            Double genCpu = s.get("raw").get("gen_cpu_util");
+            md.append("\n- ").append(c[0]).append(": the same generator drove raw Netty at ").append(fmt(raw))
+                    .append(' ').append(c[1].replace("_per_s", "/s")).append(", ").append(fmt(raw / best))
+                    .append("x the best Socket.IO server (generator CPU there: ").append(fmt(genCpu))
+                    .append(" cores)");
+        }
+        return md.length() == 0 ? "" : "\n## Generator headroom\n" + md + "\n";
+    }
+
+    private String markdown(Map<String, Map<String, Map<String, Double>>> med, ArrayNode ratios, JsonNode meta) {
+        StringBuilder md = new StringBuilder();
+        md.append("# Switchboard benchmark results\n\n");
+        md.append("Medians of ").append(runs).append(" interleaved run(s) per server. ")
+                .append(meta.path("date").asText()).append(", ").append(meta.path("cpus").asInt())
+                .append(" CPUs, kernel ").append(meta.path("kernel").asText()).append(", ")
+                .append(meta.path("java").asText()).append(", node ").append(meta.path("node").asText())
+                .append(", socket.io ").append(meta.path("socket_io").asText()).append(", Switchboard ")
+                .append(meta.path("switchboard_commit").asText()).append(". Server JVM options: `")
+                .append(serverJvmOpts).append("`. Total ").append(meta.path("duration_s").asDouble())
+                .append(" s").append(smoke ? " (SMOKE run: small counts, short phases, not a measurement)" : "")
+                .append(".\n");
+        String note = meta.path("note").asText();
+        if (!note.isBlank()) {
+            md.append("\n> ").append(note).append("\n");
+        }
+        for (var scenario : med.entrySet()) {
+            Map<String, String> cols = columns(scenario.getKey());
+            md.append("\n## ").append(scenario.getKey()).append("\n\n| server |");
+            cols.values().forEach(h -> md.append(' ').append(h).append(" |"));
+            md.append("\n|---|");
+            cols.values().forEach(h -> md.append("---:|"));
+            md.append('\n');
+            for (var server : scenario.getValue().entrySet()) {
+                md.append("| ").append(server.getKey()).append(" |");
+                for (String k : cols.keySet()) {
+                    md.append(' ').append(fmt(server.getValue().get(k))).append(" |");
+                }
+                md.append('\n');
+            }
+            Map<String, List<String>> errs = errors.get(scenario.getKey());
+            if (errs != null) {
+                errs.forEach((server, list) -> list.forEach(e -> md.append("\n- ").append(server)
+                        .append(" failed ").append(e.replace('\n', ' '))));
+                md.append('\n');
+            }
+        }
+        errors.forEach((scenario, byServer) -> {
+            if (!med.containsKey(scenario)) {
+                md.append("\n## ").append(scenario).append("\n");
+                byServer.forEach((server, list) -> list.forEach(e -> md.append("\n- ").append(server)
+                        .append(" failed ").append(e.replace('\n', ' '))));
+                md.append('\n');
+            }
+        });
+        skipped.forEach((scenario, reason) -> md.append("\n## ").append(scenario).append("\n\nskipped: ")
+                .append(reason).append("\n"));
+        md.append(generatorCheck(med));
+        md.append("\n## Targets (Switchboard vs Node unless said)\n\n| target | scenario | ratio | target | status |\n")
+                .append("|---|---|---:|---:|---|\n");
+        for (JsonNode r : ratios) {
+            md.append("| ").append(r.path("target").asText()).append(" (`").append(r.path("metric").asText())
+                    .append("`, ").append(r.path("ratio_of").asText()).append(") | ")
+                    .append(r.path("scenario").asText()).append(" | ")
+                    .append(r.has("ratio") ? String.format(Locale.ROOT, "%.2f", r.path("ratio").asDouble()) : "-")
+                    .append(" | ").append(r.path("target_ratio").asText()).append(" | ")
+                    .append(r.path("status").asText()).append(" |\n");
+        }
+        return md.toString();
+    }
+}

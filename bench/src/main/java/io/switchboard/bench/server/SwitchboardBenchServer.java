@@ -1,0 +1,48 @@
+package io.switchboard.bench.server;
+
+import java.net.InetSocketAddress;
+
+import io.switchboard.bench.Args;
+import io.switchboard.core.AdapterFactory;
+import io.switchboard.core.Server;
+import io.switchboard.core.ServerOptions;
+
+/**
+ * Switchboard with the three bench handlers, default options otherwise:
+ * <ul>
+ *   <li>{@code join(room)}: joins the room, acks with nothing;</li>
+ *   <li>{@code echo(...args)}: acks with the same arguments;</li>
+ *   <li>{@code bcast(...args)}: emits {@code tick(...args)} to everyone in room {@code bench} (sender included).</li>
+ * </ul>
+ * {@code --port P [--host 127.0.0.1] [--redis redis://127.0.0.1:6379] [--max-lifetime-s 900]}. Prints
+ * {@code READY <port>} once listening. GET /bench/gc runs a full GC and reports the heap.
+ */
+public final class SwitchboardBenchServer {
+    private SwitchboardBenchServer() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Args args = new Args(argv);
+        ServerSupport.boundLifetime(args.integer("max-lifetime-s", 900));
+        ServerOptions options = new ServerOptions();
+        String redis = args.str("redis", null);
+        if (redis != null) {
+            AdapterFactory adapter = RedisAdapterPlug.factory(redis);
+            options.adapter(adapter);
+        }
+        Server server = new Server(options);
+        server.engine().httpRoute(ServerSupport.GcRoute::new);
+        server.onConnection(socket -> {
+            socket.on("join", event -> {
+                socket.join(event.arg(0).asText("bench"));
+                event.ack();
+            });
+            socket.on("echo", event -> event.ackWith(event.args()));
+            socket.on("bcast", event -> server.to("bench").emit("tick", event.argsArray()));
+        });
+        InetSocketAddress address = server.start(args.str("host", "127.0.0.1"), args.integer("port", 3000));
+        // no shutdown hook: the harness kills the process once its clients are gone, nothing is left to save
+        System.out.println("READY " + address.getPort());
+        System.out.flush();
+    }
+}

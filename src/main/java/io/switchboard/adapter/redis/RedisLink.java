@@ -1,0 +1,384 @@
+package io.switchboard.adapter.redis;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisConnectionStateListener;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.ByteArrayCodec;
+import io.lettuce.core.codec.RedisCodec;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The two Redis connections of one node and what travels over them. ONE pub/sub connection carries every
+ * subscription of every namespace (PUBSUB NUMSUB counts connections, so a second one would count as a second
+ * node); the other connection publishes and asks NUMSUB. Values are raw bytes: msgpack must not pass a String codec.
+ *
+ * <p>Messages are handed from Lettuce's I/O thread to one "inbox" thread, in arrival order, so decoding and local
+ * delivery never stall Redis reads and the handlers of one node never run concurrently. The same thread runs the
+ * request timeouts.
+ */
+final class RedisLink implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
+    private static final AtomicInteger THREADS = new AtomicInteger();
+    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+
+    /** Receives the messages of one channel or pattern subscription. */
+    @FunctionalInterface
+    interface Handler {
+        void onMessage(String channel, byte[] message);
+    }
+
+    private enum Kind { CHANNEL, PATTERN, SHARD }
+
+    private final ClientResources resources;
+    private final RedisClient client;
+    private final StatefulRedisPubSubConnection<String, byte[]> sub;
+    private final StatefulRedisConnection<String, byte[]> pub;
+    private final ScheduledThreadPoolExecutor inbox;
+    /** Runs application code (listeners, future completions), so that it can never stall the inbox thread. */
+    private final ExecutorService callbacks;
+    private final Map<String, Handler> channels = new ConcurrentHashMap<>();
+    private final Map<String, Handler> patterns = new ConcurrentHashMap<>();
+    private final Map<String, Handler> shardChannels = new ConcurrentHashMap<>();
+    private final RateLimitedLog malformed = new RateLimitedLog(log, "dropped a malformed Redis message", 10_000);
+    private final RateLimitedLog failures = new RateLimitedLog(log, "Redis command failed", 10_000);
+    private volatile boolean closed;
+
+    /** Connects both connections; throws (a Lettuce RedisConnectionException) when Redis cannot be reached. */
+    RedisLink(RedisAdapterOptions options) {
+        // reconnect attempts back off to at most one a second (Lettuce's default is 30 s): fan-out between nodes
+        // should resume soon after Redis does
+        this.resources = ClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
+        RedisURI uri = RedisURI.create(options.url());
+        this.client = RedisClient.create(resources, uri);
+        // Rejecting while disconnected makes cluster operations fail at once instead of queueing until Redis is
+        // back; the command timeout bounds what a half-open connection could keep waiting.
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(options.requestsTimeout())))
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
+                .build());
+        this.inbox = new ScheduledThreadPoolExecutor(1, runnable -> {
+            Thread thread = new Thread(runnable, "switchboard-redis-" + THREADS.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        inbox.setRemoveOnCancelPolicy(true);
+        this.callbacks = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "switchboard-redis-callbacks-" + THREADS.get());
+            thread.setDaemon(true);
+            return thread;
+        });
+        try {
+            this.sub = client.connectPubSub(CODEC, named(uri, options.clientName() + "-sub"));
+            this.pub = client.connect(CODEC, named(uri, options.clientName() + "-pub"));
+        } catch (RuntimeException e) {
+            shutdownClient();
+            throw e;
+        }
+        sub.addListener(new Listener());
+        client.addListener(new Resubscriber());
+    }
+
+    private static RedisURI named(RedisURI uri, String name) {
+        RedisURI copy = RedisURI.builder(uri).build();
+        copy.setClientName(name);
+        return copy;
+    }
+
+    // ---- subscriptions ----
+
+    CompletableFuture<Void> subscribe(String channel, Handler handler) {
+        channels.put(channel, handler);
+        return issue(Kind.CHANNEL, channel);
+    }
+
+    CompletableFuture<Void> psubscribe(String pattern, Handler handler) {
+        patterns.put(pattern, handler);
+        return issue(Kind.PATTERN, pattern);
+    }
+
+    CompletableFuture<Void> ssubscribe(String channel, Handler handler) {
+        shardChannels.put(channel, handler);
+        return issue(Kind.SHARD, channel);
+    }
+
+    private CompletableFuture<Void> issue(Kind kind, String name) {
+        RedisFuture<Void> future = switch (kind) {
+            case CHANNEL -> sub.async().subscribe(name);
+            case PATTERN -> sub.async().psubscribe(name);
+            case SHARD -> sub.async().ssubscribe(name);
+        };
+        // a subscription refused while Redis is away is issued again when the connection comes back
+        return logged(future.toCompletableFuture(), "subscribing to " + name);
+    }
+
+    /** Drops one shard channel without waiting (a room that no local socket is in any more). */
+    void sunsubscribe(String channel) {
+        shardChannels.remove(channel);
+        logged(sub.async().sunsubscribe(channel).toCompletableFuture(), "unsubscribing from " + channel);
+    }
+
+    /** Forgets the subscriptions and waits (briefly) until Redis confirms, so that closing leaves none behind. */
+    void unsubscribe(Set<String> channelNames, Set<String> patternNames, Set<String> shardNames) {
+        channelNames.forEach(channels::remove);
+        patternNames.forEach(patterns::remove);
+        shardNames.forEach(shardChannels::remove);
+        if (!sub.isOpen()) {
+            return;
+        }
+        CompletableFuture<?>[] pending = new CompletableFuture<?>[3];
+        pending[0] = channelNames.isEmpty() ? done()
+                : sub.async().unsubscribe(channelNames.toArray(String[]::new)).toCompletableFuture();
+        pending[1] = patternNames.isEmpty() ? done()
+                : sub.async().punsubscribe(patternNames.toArray(String[]::new)).toCompletableFuture();
+        pending[2] = shardNames.isEmpty() ? done()
+                : sub.async().sunsubscribe(shardNames.toArray(String[]::new)).toCompletableFuture();
+        try {
+            CompletableFuture.allOf(pending).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.warn("unsubscribing from Redis failed; the subscriptions go with the connection", e);
+        }
+    }
+
+    private static CompletableFuture<Void> done() {
+        return CompletableFuture.completedFuture(null);
+    }
+
+    // ---- commands ----
+
+    /** Plain commands, on the connection that also publishes (never the subscriber one). */
+    io.lettuce.core.api.async.RedisAsyncCommands<String, byte[]> commands() {
+        return pub.async();
+    }
+
+    // ---- traffic figures, for metrics ----
+    private final java.util.concurrent.atomic.LongAdder published = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder received = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder requestTimeouts =
+            new java.util.concurrent.atomic.LongAdder();
+    private volatile java.util.function.LongConsumer requestLatency = nanos -> { };
+
+    long publishedCount() {
+        return published.sum();
+    }
+
+    long receivedCount() {
+        return received.sum();
+    }
+
+    long requestTimeoutCount() {
+        return requestTimeouts.sum();
+    }
+
+    void onRequestLatency(java.util.function.LongConsumer listener) {
+        requestLatency = listener;
+    }
+
+    /** A cluster request got all its answers, {@code nanos} after it was sent. */
+    void requestCompleted(long nanos) {
+        requestLatency.accept(nanos);
+    }
+
+    void requestTimedOut() {
+        requestTimeouts.increment();
+    }
+
+    CompletableFuture<Long> publish(String channel, byte[] message) {
+        published.increment();
+        return logged(pub.async().publish(channel, message).toCompletableFuture(), "PUBLISH " + channel);
+    }
+
+    CompletableFuture<Long> spublish(String channel, byte[] message) {
+        published.increment();
+        return logged(pub.async().spublish(channel, message).toCompletableFuture(), "SPUBLISH " + channel);
+    }
+
+    /** The number of connections subscribed to the channel: PUBSUB NUMSUB, or SHARDNUMSUB for shard channels. */
+    CompletableFuture<Integer> numsub(String channel, boolean shard) {
+        RedisFuture<Map<String, Long>> future = shard ? pub.async().pubsubShardNumsub(channel)
+                : pub.async().pubsubNumsub(channel);
+        return future.toCompletableFuture().thenApply(counts -> {
+            Long count = counts.get(channel);
+            return count == null ? 0 : count.intValue();
+        });
+    }
+
+    private <T> CompletableFuture<T> logged(CompletableFuture<T> future, String what) {
+        return future.whenComplete((result, error) -> {
+            if (error != null && !closed) {
+                failures.record(what + ": " + error.getMessage(), null);
+            }
+        });
+    }
+
+    // ---- the inbox thread ----
+
+    /** Runs the task on the inbox thread after the delay; returns null once closed. */
+    ScheduledFuture<?> schedule(Runnable task, long delayMillis) {
+        try {
+            return inbox.schedule(guarded(task), delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            return null;
+        }
+    }
+
+    void execute(Runnable task) {
+        try {
+            inbox.execute(guarded(task));
+        } catch (RejectedExecutionException e) {
+            // closing: nothing is delivered any more
+        }
+    }
+
+    /** Runs application code in order, off the inbox thread. */
+    Executor callbacks() {
+        return task -> {
+            try {
+                callbacks.execute(guarded(task));
+            } catch (RejectedExecutionException e) {
+                // closed: the application is gone too
+            }
+        };
+    }
+
+    private Runnable guarded(Runnable task) {
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.warn("Redis adapter task failed", e);
+            }
+        };
+    }
+
+    private void dispatch(Handler handler, String channel, byte[] message) {
+        if (handler == null || closed) {
+            return;
+        }
+        received.increment();
+        execute(() -> {
+            try {
+                handler.onMessage(channel, message);
+            } catch (RuntimeException e) {
+                // the wire is never trusted: a bad message costs itself, never the subscription
+                malformed.record("on " + channel + ": " + e.getMessage(), e);
+            }
+        });
+    }
+
+    /** Counts (and logs, rate-limited) a message a handler refused without throwing. */
+    void malformed(String channel, String reason) {
+        malformed.record("on " + channel + ": " + reason, null);
+    }
+
+    long malformedCount() {
+        return malformed.count();
+    }
+
+    boolean isConnected() {
+        return sub.isOpen() && pub.isOpen();
+    }
+
+    private final class Listener extends RedisPubSubAdapter<String, byte[]> {
+        @Override
+        public void message(String channel, byte[] message) {
+            dispatch(channels.get(channel), channel, message);
+        }
+
+        @Override
+        public void message(String pattern, String channel, byte[] message) {
+            dispatch(patterns.get(pattern), channel, message);
+        }
+
+        @Override
+        public void smessage(String channel, byte[] message) {
+            dispatch(shardChannels.get(channel), channel, message);
+        }
+    }
+
+    /**
+     * Lettuce subscribes again on reconnection to what Redis had confirmed; this also covers subscriptions that
+     * were refused while Redis was down. SUBSCRIBE to a channel the connection already has is a no-op in Redis.
+     */
+    private final class Resubscriber implements RedisConnectionStateListener {
+        @Override
+        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
+            if (connection != sub || closed) {
+                return;
+            }
+            log.info("Redis pub/sub connection (re)established to {}", address);
+            execute(() -> {
+                channels.keySet().forEach(name -> issue(Kind.CHANNEL, name));
+                patterns.keySet().forEach(name -> issue(Kind.PATTERN, name));
+                shardChannels.keySet().forEach(name -> issue(Kind.SHARD, name));
+            });
+        }
+
+        @Override
+        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+            if (!closed) {
+                log.warn("Redis {} connection lost; reconnecting", connection == sub ? "pub/sub" : "command");
+            }
+        }
+    }
+
+    // ---- shutdown ----
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        inbox.shutdownNow();
+        callbacks.shutdown();
+        for (AutoCloseable connection : List.<AutoCloseable>of(sub, pub)) {
+            try {
+                connection.close();
+            } catch (Exception e) {
+                log.debug("closing a Redis connection failed", e);
+            }
+        }
+        shutdownClient();
+    }
+
+    private void shutdownClient() {
+        client.shutdown(Duration.ZERO, CLOSE_WAIT);
+        resources.shutdown(0, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+}

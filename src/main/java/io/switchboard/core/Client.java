@@ -1,0 +1,205 @@
+package io.switchboard.core;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.switchboard.engine.EngineSession;
+import io.switchboard.engine.OutboundPacket;
+import io.switchboard.engine.SessionListener;
+import io.switchboard.engine.SessionLoop;
+import io.switchboard.protocol.Packet;
+import io.switchboard.protocol.PacketDecoder;
+import io.switchboard.protocol.PacketDecodingException;
+import io.switchboard.protocol.PacketType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO session seen from Socket.IO: decodes its packets, routes them to its namespace sockets (at most one
+ * per namespace), and closes it when no namespace is joined within {@code connectTimeout}. Lives on the session's
+ * loop.
+ */
+final class Client implements SessionListener {
+    private static final Logger log = LoggerFactory.getLogger(Client.class);
+
+    private final Server server;
+    private final EngineSession session;
+    private final PacketDecoder decoder;
+    private final Map<String, Socket> byNamespace = new HashMap<>(2);
+    private Runnable connectTimeout;
+    private boolean closed;
+
+    Client(Server server, EngineSession session) {
+        this.server = server;
+        this.session = session;
+        this.decoder = server.newDecoder();
+        session.setListener(this);
+        connectTimeout = session.loop().schedule(() -> {
+            connectTimeout = null;
+            if (byNamespace.isEmpty()) {
+                log.debug("session {} joined no namespace in time, closing", session.id());
+                close(DisconnectReason.FORCED_SERVER_CLOSE);
+            }
+        }, server.options().connectTimeout());
+    }
+
+    EngineSession session() {
+        return session;
+    }
+
+    SessionLoop loop() {
+        return session.loop();
+    }
+
+    boolean isOpen() {
+        return !closed && session.isOpen();
+    }
+
+    /** Writes encoded packets; a volatile one is dropped when the client is not keeping up. */
+    void write(List<OutboundPacket> encoded, boolean isVolatile) {
+        if (isVolatile && !session.canTakeMore()) {
+            server.options().observer().volatileDropped();
+            return;
+        }
+        session.send(encoded);
+    }
+
+    @Override
+    public void onMessage(String text) {
+        try {
+            Packet packet = decoder.add(text);
+            if (packet != null) {
+                route(packet);
+            }
+        } catch (PacketDecodingException e) {
+            onParseError(e);
+        }
+    }
+
+    @Override
+    public void onBinary(byte[] data) {
+        try {
+            Packet packet = decoder.add(data);
+            if (packet != null) {
+                route(packet);
+            }
+        } catch (PacketDecodingException e) {
+            onParseError(e);
+        }
+    }
+
+    private void onParseError(PacketDecodingException e) {
+        log.debug("session {} sent an invalid packet: {}", session.id(), e.getMessage());
+        close(DisconnectReason.PARSE_ERROR);
+    }
+
+    private void route(Packet packet) {
+        server.options().observer().packetIn(packet.type());
+        Socket socket = byNamespace.get(packet.namespace());
+        if (socket == null && packet.type() == PacketType.CONNECT) {
+            connect(packet);
+        } else if (socket != null && packet.type() != PacketType.CONNECT
+                && packet.type() != PacketType.CONNECT_ERROR) {
+            socket.onPacket(packet);
+        } else {
+            log.debug("session {} sent {} for namespace {} in the wrong state", session.id(), packet.type(),
+                    packet.namespace());
+            close(DisconnectReason.FORCED_SERVER_CLOSE);
+        }
+    }
+
+    private void connect(Packet packet) {
+        String name = packet.namespace();
+        Namespace namespace = server.namespaceFor(name);
+        if (namespace == null) {
+            server.options().observer().connectRefused(name, "invalid namespace");
+            write(server.encode(Packet.connectError(name, "Invalid namespace")), false);
+            return;
+        }
+        ObjectNode auth = packet.data() instanceof ObjectNode object ? object
+                : JsonNodeFactory.instance.objectNode();
+        Handshake handshake = Handshake.of(session.request(), auth);
+        RecoveryStore store = namespace.recovery();
+        if (store == null) {
+            namespace.add(this, new Socket(server.newSocketId(), null, namespace, this, handshake));
+            return;
+        }
+        String pid = auth.path("pid").isTextual() ? auth.get("pid").asText() : null;
+        String offset = auth.path("offset").isTextual() ? auth.get("offset").asText() : null;
+        if (pid != null) {
+            store.restore(pid, offset).whenComplete((restored, error) -> loop().execute(() -> {
+                if (restored != null && isOpen()) {
+                    namespace.add(this, new Socket(restored, namespace, this, handshake));
+                } else {
+                    connectNew(namespace, store, handshake);
+                }
+            }));
+        } else {
+            connectNew(namespace, store, handshake);
+        }
+    }
+
+    /** A socket with a fresh id and private id, which remembers where the recovery log stood. */
+    private void connectNew(Namespace namespace, RecoveryStore store, Handshake handshake) {
+        Socket socket = new Socket(server.newSocketId(), server.newSocketId(), namespace, this, handshake);
+        store.head().whenComplete((head, error) -> loop().execute(() -> {
+            if (!isOpen()) {
+                return;
+            }
+            socket.connectOffset(head == null ? "" : head);
+            namespace.add(this, socket);
+        }));
+    }
+
+    /** The namespace accepted a socket of this client. */
+    void added(Socket socket) {
+        byNamespace.put(socket.namespace().name(), socket);
+        if (connectTimeout != null) {
+            connectTimeout.run();
+            connectTimeout = null;
+        }
+    }
+
+    void remove(Socket socket) {
+        byNamespace.remove(socket.namespace().name(), socket);
+    }
+
+    /** {@code disconnect(true)}: every socket sends DISCONNECT, then the connection closes. */
+    void disconnectAll() {
+        for (Socket socket : new ArrayList<>(byNamespace.values())) {
+            socket.disconnect(false);
+        }
+        close(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
+    }
+
+    /** Closes the connection; its sockets disconnect with {@code reason}. */
+    void close(String reason) {
+        if (closed) {
+            return;
+        }
+        onClose(reason, null);
+        session.close();
+    }
+
+    @Override
+    public void onClose(String reason, String description) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        server.removed(this);
+        if (connectTimeout != null) {
+            connectTimeout.run();
+            connectTimeout = null;
+        }
+        for (Socket socket : new ArrayList<>(byNamespace.values())) {
+            socket.onClose(reason);
+        }
+        byNamespace.clear();
+        decoder.destroy();
+    }
+}

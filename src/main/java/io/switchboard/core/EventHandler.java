@@ -1,0 +1,7 @@
+package io.switchboard.core;
+
+/** Handles one incoming event of a socket. */
+@FunctionalInterface
+public interface EventHandler {
+    void handle(Event event);
+}

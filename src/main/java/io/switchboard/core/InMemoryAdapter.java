@@ -1,0 +1,240 @@
+package io.switchboard.core;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import io.switchboard.engine.OutboundPacket;
+import io.switchboard.protocol.Packet;
+
+/**
+ * The rooms index of one namespace on one node, and every cluster operation carried out on this node alone.
+ * Cluster adapters extend it and add the other nodes. Safe to use from any event loop: membership changes are
+ * atomic per room.
+ */
+public class InMemoryAdapter implements Adapter {
+    protected final Namespace namespace;
+    private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
+
+    public InMemoryAdapter(Namespace namespace) {
+        this.namespace = namespace;
+    }
+
+    public Namespace namespace() {
+        return namespace;
+    }
+
+    // ---- rooms index ----
+
+    @Override
+    public void addAll(String socketId, Set<String> newRooms) {
+        Set<String> mine = socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet(4));
+        for (String room : newRooms) {
+            if (mine.add(room)) {
+                rooms.compute(room, (r, members) -> {
+                    Set<String> set = members == null ? ConcurrentHashMap.newKeySet(4) : members;
+                    set.add(socketId);
+                    return set;
+                });
+            }
+        }
+    }
+
+    @Override
+    public void del(String socketId, String room) {
+        Set<String> mine = socketRooms.get(socketId);
+        if (mine != null) {
+            mine.remove(room);
+        }
+        removeMember(room, socketId);
+    }
+
+    @Override
+    public void delAll(String socketId) {
+        Set<String> mine = socketRooms.remove(socketId);
+        if (mine == null) {
+            return;
+        }
+        for (String room : mine) {
+            removeMember(room, socketId);
+        }
+    }
+
+    private void removeMember(String room, String socketId) {
+        rooms.computeIfPresent(room, (r, members) -> {
+            members.remove(socketId);
+            return members.isEmpty() ? null : members;
+        });
+    }
+
+    @Override
+    public Set<String> socketRooms(String socketId) {
+        Set<String> mine = socketRooms.get(socketId);
+        return mine == null ? Set.of() : Set.copyOf(mine);
+    }
+
+    @Override
+    public Set<String> sockets(Set<String> inRooms) {
+        Set<String> ids = new HashSet<>();
+        forEachLocal(new BroadcastOptions(inRooms, Set.of(), BroadcastFlags.DEFAULT), s -> ids.add(s.id()));
+        return ids;
+    }
+
+    @Override
+    public Set<String> rooms() {
+        return Set.copyOf(rooms.keySet());
+    }
+
+    /** Whether the room has a member on this node; cheap, for cluster adapters that filter incoming messages. */
+    public boolean hasRoom(String room) {
+        return rooms.containsKey(room);
+    }
+
+    /** Calls {@code action} for each local socket the options select, each socket once. */
+    public void forEachLocal(BroadcastOptions opts, Consumer<Socket> action) {
+        Set<String> excluded = excludedIds(opts.except());
+        if (opts.rooms().isEmpty()) {
+            for (Socket socket : namespace.localSockets()) {
+                if (!excluded.contains(socket.id())) {
+                    action.accept(socket);
+                }
+            }
+            return;
+        }
+        Set<String> seen = opts.rooms().size() > 1 ? new HashSet<>() : null;
+        for (String room : opts.rooms()) {
+            Set<String> members = rooms.get(room);
+            if (members == null) {
+                continue;
+            }
+            for (String id : members) {
+                if (excluded.contains(id) || (seen != null && !seen.add(id))) {
+                    continue;
+                }
+                Socket socket = namespace.localSocket(id);
+                if (socket != null) {
+                    action.accept(socket);
+                }
+            }
+        }
+    }
+
+    private Set<String> excludedIds(Set<String> except) {
+        if (except.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> ids = new HashSet<>();
+        for (String room : except) {
+            Set<String> members = rooms.get(room);
+            if (members != null) {
+                ids.addAll(members);
+            }
+        }
+        return ids;
+    }
+
+    // ---- operations, on this node ----
+
+    @Override
+    public void broadcast(Packet packet, BroadcastOptions opts) {
+        broadcastLocally(packet, opts);
+    }
+
+    /** Encodes once and writes the same bytes to every local recipient; returns how many there were. */
+    protected int broadcastLocally(Packet packet, BroadcastOptions opts) {
+        Fanout fanout = new Fanout();
+        forEachLocal(opts, socket -> {
+            socket.notifyOutgoing((ArrayNode) packet.data());
+            fanout.add(socket);
+        });
+        if (fanout.count() > 0) {
+            List<OutboundPacket> encoded = namespace.server().encode(packet);
+            fanout.deliver(encoded, opts.flags().isVolatile());
+        }
+        ServerObserver observer = namespace.server().options().observer();
+        observer.broadcast(fanout.count());
+        observer.packetsOut(packet.type(), fanout.count());
+        return fanout.count();
+    }
+
+    @Override
+    public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCount,
+                                 Consumer<JsonNode> ack) {
+        clientCount.accept(broadcastWithAckLocally(packet, opts, ack));
+    }
+
+    protected int broadcastWithAckLocally(Packet packet, BroadcastOptions opts, Consumer<JsonNode> ack) {
+        Fanout fanout = new Fanout();
+        forEachLocal(opts, socket -> {
+            socket.notifyOutgoing((ArrayNode) packet.data());
+            socket.expectAck(packet.ackId(), (error, args) -> {
+                if (error == null) {
+                    ack.accept(args.size() > 0 ? args.get(0) : com.fasterxml.jackson.databind.node.NullNode.instance);
+                }
+            });
+            fanout.add(socket);
+        });
+        if (fanout.count() > 0) {
+            fanout.deliver(namespace.server().encode(packet), opts.flags().isVolatile());
+        }
+        return fanout.count();
+    }
+
+    @Override
+    public CompletableFuture<List<SocketInfo>> fetchSockets(BroadcastOptions opts) {
+        return CompletableFuture.completedFuture(fetchLocalSockets(opts));
+    }
+
+    protected List<SocketInfo> fetchLocalSockets(BroadcastOptions opts) {
+        List<SocketInfo> found = new ArrayList<>();
+        forEachLocal(opts, socket -> found.add(socket.info()));
+        return found;
+    }
+
+    @Override
+    public void addSockets(BroadcastOptions opts, Set<String> newRooms) {
+        forEachLocal(opts, socket -> socket.join(newRooms));
+    }
+
+    @Override
+    public void delSockets(BroadcastOptions opts, Set<String> oldRooms) {
+        forEachLocal(opts, socket -> oldRooms.forEach(socket::leave));
+    }
+
+    @Override
+    public void disconnectSockets(BroadcastOptions opts, boolean close) {
+        List<Socket> targets = new ArrayList<>();
+        forEachLocal(opts, targets::add);
+        targets.forEach(socket -> socket.disconnect(close));
+    }
+
+    @Override
+    public void serverSideEmit(ArrayNode eventAndArgs) {
+        // no other node to tell
+    }
+
+    @Override
+    public CompletableFuture<ArrayNode> serverSideEmitWithAck(ArrayNode eventAndArgs, long timeoutMillis) {
+        return CompletableFuture.completedFuture(JsonNodeFactory.instance.arrayNode());
+    }
+
+    @Override
+    public CompletableFuture<Integer> serverCount() {
+        return CompletableFuture.completedFuture(1);
+    }
+
+    @Override
+    public CompletableFuture<Set<String>> allRooms() {
+        return CompletableFuture.completedFuture(rooms());
+    }
+}

@@ -1,0 +1,129 @@
+package io.switchboard.core;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+
+/**
+ * The recovery log and sessions of one namespace on one node. Offsets are a counter in base 36, strictly
+ * increasing; the log is trimmed to the recovery window on every append, so memory stays bounded by the traffic of
+ * that window.
+ */
+public final class InMemoryRecoveryStore implements RecoveryStore {
+    private record Entry(long seq, ArrayNode data, BroadcastOptions opts, long at) {
+    }
+
+    private record Saved(SessionState session, long expiresAt) {
+    }
+
+    private final long windowMillis;
+    private final LongSupplier clock;
+    private final ArrayDeque<Entry> log = new ArrayDeque<>();
+    private final Map<String, Saved> sessions = new ConcurrentHashMap<>();
+    private long nextSeq = 1;
+
+    public InMemoryRecoveryStore(long windowMillis, LongSupplier clock) {
+        this.windowMillis = windowMillis;
+        this.clock = clock;
+    }
+
+    public InMemoryRecoveryStore(long windowMillis) {
+        this(windowMillis, System::currentTimeMillis);
+    }
+
+    @Override
+    public synchronized CompletionStage<String> append(ArrayNode eventData, BroadcastOptions opts) {
+        long now = clock.getAsLong();
+        trim(now);
+        long seq = nextSeq++;
+        String offset = Long.toString(seq, 36);
+        ArrayNode stored = eventData.deepCopy();
+        stored.add(offset);
+        log.addLast(new Entry(seq, stored, opts, now));
+        return CompletableFuture.completedFuture(offset);
+    }
+
+    @Override
+    public synchronized CompletionStage<String> head() {
+        return CompletableFuture.completedFuture(nextSeq == 1 ? "" : Long.toString(nextSeq - 1, 36));
+    }
+
+    @Override
+    public void save(SessionState session, long ttlMillis) {
+        long now = clock.getAsLong();
+        sessions.values().removeIf(saved -> saved.expiresAt < now);
+        sessions.put(session.pid(), new Saved(session, now + ttlMillis));
+    }
+
+    @Override
+    public synchronized CompletionStage<SessionState.Restored> restore(String pid, String offset) {
+        long now = clock.getAsLong();
+        Saved saved = pid == null ? null : sessions.remove(pid);
+        if (saved == null || saved.expiresAt < now) {
+            return CompletableFuture.completedFuture(null);
+        }
+        String from = offset != null ? offset : saved.session.connectOffset();
+        long after = parse(from);
+        if (after < 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        trim(now);
+        // the log must still hold the packet right after the offset, or something may have been lost
+        long oldest = log.isEmpty() ? nextSeq : log.peekFirst().seq;
+        if (after + 1 < oldest || after >= nextSeq) {
+            return CompletableFuture.completedFuture(null);
+        }
+        List<ArrayNode> missed = new ArrayList<>();
+        for (Entry entry : log) {
+            if (entry.seq > after && includes(saved.session.rooms(), entry.opts)) {
+                missed.add(entry.data);
+            }
+        }
+        return CompletableFuture.completedFuture(new SessionState.Restored(saved.session, missed));
+    }
+
+    /** Whether a packet sent with these options went to a socket in these rooms. */
+    static boolean includes(Set<String> rooms, BroadcastOptions opts) {
+        boolean included = opts.rooms().isEmpty() || rooms.stream().anyMatch(opts.rooms()::contains);
+        boolean excluded = rooms.stream().anyMatch(opts.except()::contains);
+        return included && !excluded;
+    }
+
+    private static long parse(String offset) {
+        if (offset == null) {
+            return -1;
+        }
+        if (offset.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(offset, 36);
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private void trim(long now) {
+        long threshold = now - windowMillis;
+        for (Iterator<Entry> it = log.iterator(); it.hasNext(); ) {
+            if (it.next().at >= threshold) {
+                break;
+            }
+            it.remove();
+        }
+    }
+
+    /** How many packets the log holds now (for tests and metrics). */
+    public synchronized int size() {
+        return log.size();
+    }
+}

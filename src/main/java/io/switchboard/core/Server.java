@@ -1,0 +1,233 @@
+package io.switchboard.core;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.engine.EngineServer;
+import io.switchboard.engine.EngineSession;
+import io.switchboard.engine.OutboundPacket;
+import io.switchboard.engine.SessionIds;
+import io.switchboard.protocol.EncodedPacket;
+import io.switchboard.protocol.EventArgs;
+import io.switchboard.protocol.Packet;
+import io.switchboard.protocol.PacketDecoder;
+import io.switchboard.protocol.PacketEncoder;
+import io.switchboard.protocol.PacketReader;
+
+/**
+ * A Socket.IO server: namespaces over an Engine.IO server. The main namespace "/" always exists; the methods on the
+ * server itself act on it, as in the reference server.
+ */
+public final class Server {
+    private final ServerOptions options;
+    private final EngineServer engine;
+    private final EventArgs json = new EventArgs();
+    private final PacketEncoder encoder = new PacketEncoder();
+    /** Shared by every connection's decoder: it holds the JSON factory, which is costly to make per connection. */
+    private final PacketReader reader;
+    private final SessionIds socketIds = new SessionIds();
+    private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+    private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "switchboard-timers");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public Server(ServerOptions options) {
+        this.options = options;
+        this.reader = new PacketReader(options.decoderLimits());
+        this.engine = new EngineServer(options.engine(), this::onEngineSession);
+        of("/");
+    }
+
+    public Server() {
+        this(new ServerOptions());
+    }
+
+    public ServerOptions options() {
+        return options;
+    }
+
+    /** The Engine.IO server underneath, for HTTP routes and session counts. */
+    public EngineServer engine() {
+        return engine;
+    }
+
+    public EventArgs json() {
+        return json;
+    }
+
+    ScheduledExecutorService timers() {
+        return timers;
+    }
+
+    /** The namespace of that name, created when missing. */
+    public Namespace of(String name) {
+        String normalised = name.startsWith("/") ? name : "/" + name;
+        return namespaces.computeIfAbsent(normalised, n -> new Namespace(n, this, options.adapter()));
+    }
+
+    /** Namespaces created on first connection for every name the predicate accepts. */
+    public ParentNamespace of(Predicate<String> names) {
+        ParentNamespace parent = new ParentNamespace(names);
+        parents.add(parent);
+        return parent;
+    }
+
+    /** Namespaces created on first connection for every name matching the whole pattern. */
+    public ParentNamespace of(Pattern names) {
+        return of(name -> names.matcher(name).matches());
+    }
+
+    /**
+     * The namespace a client connecting to {@code name} (normalised, e.g. "/chat") would join: the existing one, or
+     * one created from a matching dynamic parent, with the parent's middlewares and handlers; null if none matches.
+     */
+    public Namespace namespaceFor(String name) {
+        Namespace existing = namespaces.get(name);
+        if (existing != null) {
+            return existing;
+        }
+        for (ParentNamespace parent : parents) {
+            if (parent.matches(name)) {
+                return namespaces.computeIfAbsent(name, n -> parent.createChild(n, this, options.adapter()));
+            }
+        }
+        return null;
+    }
+
+    public Map<String, Namespace> namespaces() {
+        return Map.copyOf(namespaces);
+    }
+
+    // ---- the main namespace ----
+
+    public Namespace sockets() {
+        return of("/");
+    }
+
+    public Server use(Middleware middleware) {
+        sockets().use(middleware);
+        return this;
+    }
+
+    public Server onConnection(Consumer<Socket> handler) {
+        sockets().onConnection(handler);
+        return this;
+    }
+
+    public BroadcastOperator to(String... rooms) {
+        return sockets().to(rooms);
+    }
+
+    public BroadcastOperator in(String... rooms) {
+        return sockets().in(rooms);
+    }
+
+    public BroadcastOperator except(String... rooms) {
+        return sockets().except(rooms);
+    }
+
+    public BroadcastOperator timeout(long millis) {
+        return sockets().timeout(millis);
+    }
+
+    public BroadcastOperator local() {
+        return sockets().local();
+    }
+
+    public void emit(String event, Object... args) {
+        sockets().emit(event, args);
+    }
+
+    public CompletableFuture<List<JsonNode>> emitWithAck(String event, Object... args) {
+        return sockets().emitWithAck(event, args);
+    }
+
+    public CompletableFuture<List<RemoteSocket>> fetchSockets() {
+        return sockets().fetchSockets();
+    }
+
+    public void serverSideEmit(String event, Object... args) {
+        sockets().serverSideEmit(event, args);
+    }
+
+    // ---- lifecycle ----
+
+    public InetSocketAddress start(String host, int port) throws InterruptedException {
+        return engine.start(host, port);
+    }
+
+    /** Disconnects every local socket ("server shutting down"), closes the adapters, then the engine. */
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        CountDownLatch closed = new CountDownLatch(clients.size());
+        for (Client client : List.copyOf(clients)) {
+            client.loop().execute(() -> {
+                client.close(DisconnectReason.SERVER_SHUTTING_DOWN);
+                closed.countDown();
+            });
+        }
+        try {
+            closed.await(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        for (Namespace namespace : namespaces.values()) {
+            namespace.adapter().close();
+        }
+        engine.stop();
+        timers.shutdownNow();
+    }
+
+    // ---- internals shared by namespaces and sockets ----
+
+    private void onEngineSession(EngineSession session) {
+        clients.add(new Client(this, session));
+    }
+
+    void removed(Client client) {
+        clients.remove(client);
+    }
+
+    PacketDecoder newDecoder() {
+        return reader.newDecoder();
+    }
+
+    String newSocketId() {
+        return socketIds.next();
+    }
+
+    /** Encodes once into the Engine.IO packets every recipient will be sent: the text, then each attachment. */
+    public List<OutboundPacket> encode(Packet packet) {
+        EncodedPacket encoded = encoder.encode(packet);
+        if (!encoded.hasAttachments()) {
+            return List.of(OutboundPacket.message(encoded.text()));
+        }
+        List<OutboundPacket> packets = new ArrayList<>(1 + encoded.attachments().size());
+        packets.add(OutboundPacket.message(encoded.text()));
+        for (byte[] attachment : encoded.attachments()) {
+            packets.add(OutboundPacket.binary(attachment));
+        }
+        return packets;
+    }
+}

@@ -1,0 +1,45 @@
+package io.switchboard.core;
+
+import io.switchboard.protocol.PacketType;
+
+/**
+ * Hears what happens to sockets and packets, for metrics and logs. Called on event loops and adapter threads:
+ * implementations must be cheap and thread-safe, and must not block.
+ */
+public interface ServerObserver {
+    /** A socket joined a namespace; {@code recovered} when it came back through connection state recovery. */
+    default void connected(Socket socket, boolean recovered) {
+    }
+
+    default void disconnected(Socket socket, String reason) {
+    }
+
+    /** A namespace connection was refused: "invalid namespace", or the middleware's error message. */
+    default void connectRefused(String namespace, String reason) {
+    }
+
+    default void packetIn(PacketType type) {
+    }
+
+    /** {@code count} clients were sent a packet of this type. */
+    default void packetsOut(PacketType type, int count) {
+    }
+
+    default void eventIn(String namespace, String event) {
+    }
+
+    /** A broadcast reached {@code recipients} local sockets. */
+    default void broadcast(int recipients) {
+    }
+
+    /** A client answered an acknowledgement the server asked for, {@code nanos} after the emit. */
+    default void ackRoundTrip(long nanos) {
+    }
+
+    /** A volatile packet was dropped for a client that was not keeping up. */
+    default void volatileDropped() {
+    }
+
+    ServerObserver NONE = new ServerObserver() {
+    };
+}

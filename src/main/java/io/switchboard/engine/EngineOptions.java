@@ -1,0 +1,181 @@
+package io.switchboard.engine;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+/** Engine.IO server options, with the reference server's names and defaults. */
+public final class EngineOptions {
+    public enum Transport {
+        POLLING("polling"), WEBSOCKET("websocket");
+
+        public final String wireName;
+
+        Transport(String wireName) {
+            this.wireName = wireName;
+        }
+
+        public static Transport of(String name) {
+            for (Transport t : values()) {
+                if (t.wireName.equals(name)) {
+                    return t;
+                }
+            }
+            return null;
+        }
+    }
+
+    private String path = "/socket.io/";
+    private long pingInterval = 25_000;
+    private long pingTimeout = 20_000;
+    private long upgradeTimeout = 10_000;
+    private int maxHttpBufferSize = 1_000_000;
+    private Set<Transport> transports = EnumSet.allOf(Transport.class);
+    private boolean allowUpgrades = true;
+    private CorsOptions cors = CorsOptions.DISABLED;
+    private AllowRequest allowRequest;
+    private boolean httpCompression = true;
+    private boolean perMessageDeflate;
+    private EngineObserver observer = EngineObserver.NONE;
+    private long maxBufferedBytes = 4L * 1024 * 1024;
+
+    public String path() {
+        return path;
+    }
+
+    /** Normalised to begin and end with a slash, like the reference server does. */
+    public EngineOptions path(String value) {
+        String p = value.startsWith("/") ? value : "/" + value;
+        this.path = p.endsWith("/") ? p : p + "/";
+        return this;
+    }
+
+    public long pingInterval() {
+        return pingInterval;
+    }
+
+    public EngineOptions pingInterval(long millis) {
+        this.pingInterval = positive("pingInterval", millis);
+        return this;
+    }
+
+    public long pingTimeout() {
+        return pingTimeout;
+    }
+
+    public EngineOptions pingTimeout(long millis) {
+        this.pingTimeout = positive("pingTimeout", millis);
+        return this;
+    }
+
+    public long upgradeTimeout() {
+        return upgradeTimeout;
+    }
+
+    public EngineOptions upgradeTimeout(long millis) {
+        this.upgradeTimeout = positive("upgradeTimeout", millis);
+        return this;
+    }
+
+    public int maxHttpBufferSize() {
+        return maxHttpBufferSize;
+    }
+
+    public EngineOptions maxHttpBufferSize(int bytes) {
+        this.maxHttpBufferSize = (int) positive("maxHttpBufferSize", bytes);
+        return this;
+    }
+
+    public Set<Transport> transports() {
+        return transports;
+    }
+
+    public EngineOptions transports(Set<Transport> value) {
+        if (value.isEmpty()) {
+            throw new IllegalArgumentException("transports: at least one of polling, websocket is needed");
+        }
+        this.transports = EnumSet.copyOf(value);
+        return this;
+    }
+
+    public boolean allowUpgrades() {
+        return allowUpgrades;
+    }
+
+    public EngineOptions allowUpgrades(boolean value) {
+        this.allowUpgrades = value;
+        return this;
+    }
+
+    public CorsOptions cors() {
+        return cors;
+    }
+
+    public EngineOptions cors(CorsOptions value) {
+        this.cors = value == null ? CorsOptions.DISABLED : value;
+        return this;
+    }
+
+    public AllowRequest allowRequest() {
+        return allowRequest;
+    }
+
+    public EngineOptions allowRequest(AllowRequest value) {
+        this.allowRequest = value;
+        return this;
+    }
+
+    public boolean httpCompression() {
+        return httpCompression;
+    }
+
+    public EngineOptions httpCompression(boolean value) {
+        this.httpCompression = value;
+        return this;
+    }
+
+    public boolean perMessageDeflate() {
+        return perMessageDeflate;
+    }
+
+    public EngineOptions perMessageDeflate(boolean value) {
+        this.perMessageDeflate = value;
+        return this;
+    }
+
+    public long maxBufferedBytes() {
+        return maxBufferedBytes;
+    }
+
+    /**
+     * How much output may wait for a client (unsent websocket bytes, or packets queued for the next poll) before
+     * the client is disconnected as a slow consumer ("transport error"), so that one client cannot grow the heap.
+     */
+    public EngineOptions maxBufferedBytes(long bytes) {
+        this.maxBufferedBytes = positive("maxBufferedBytes", bytes);
+        return this;
+    }
+
+    public EngineObserver observer() {
+        return observer;
+    }
+
+    public EngineOptions observer(EngineObserver value) {
+        this.observer = value == null ? EngineObserver.NONE : value;
+        return this;
+    }
+
+    /** The upgrades offered in the open packet of a session opened over the given transport. */
+    String[] upgradesFrom(Transport transport) {
+        if (allowUpgrades && transport == Transport.POLLING && transports.contains(Transport.WEBSOCKET)) {
+            return new String[] {"websocket"};
+        }
+        return new String[0];
+    }
+
+    private static long positive(String name, long value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
+    }
+}

@@ -1,0 +1,174 @@
+package io.switchboard.engine;
+
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.compression.StandardCompressionOptions;
+import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An Engine.IO v4 server on Netty: accepts connections, keeps the session registry, and hands every new session to
+ * the layer above. Extra HTTP routes (metrics, health, APIs) go after the Engine.IO handler in the pipeline.
+ */
+public final class EngineServer {
+    private static final Logger log = LoggerFactory.getLogger(EngineServer.class);
+    /** Responses under this size are not worth compressing, as in the reference server. */
+    private static final int COMPRESSION_THRESHOLD = 1024;
+
+    /** Names of the HTTP handlers after the Engine.IO one, which a websocket connection no longer needs. */
+    static final String HTTP_ROUTE_PREFIX = "http-route-";
+    static final String NOT_FOUND = "not-found";
+
+    private final EngineOptions options;
+    private final Consumer<EngineSession> onConnection;
+    private final List<Supplier<ChannelHandler>> httpRoutes = new ArrayList<>();
+    private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    private final SessionIds ids = new SessionIds();
+    private EventLoopGroup bossGroup;
+    private EventLoopGroup workerGroup;
+    private Channel serverChannel;
+
+    public EngineServer(EngineOptions options, Consumer<EngineSession> onConnection) {
+        this.options = options;
+        this.onConnection = onConnection;
+    }
+
+    public EngineOptions options() {
+        return options;
+    }
+
+    /** Adds an HTTP handler for requests outside the Engine.IO path; a new instance per connection. */
+    public EngineServer httpRoute(Supplier<ChannelHandler> handler) {
+        httpRoutes.add(handler);
+        return this;
+    }
+
+    public EngineSession session(String id) {
+        return sessions.get(id);
+    }
+
+    public int sessionCount() {
+        return sessions.size();
+    }
+
+    public Iterable<EngineSession> sessions() {
+        return sessions.values();
+    }
+
+    /** Binds and starts serving; returns the bound address (port 0 picks a free one). */
+    public InetSocketAddress start(String host, int port) throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
+                : NioServerSocketChannel.class;
+        bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        workerGroup = new MultiThreadIoEventLoopGroup(0, io);
+        ServerBootstrap bootstrap = new ServerBootstrap()
+                .group(bossGroup, workerGroup)
+                .channel(channelType)
+                .option(ChannelOption.SO_BACKLOG, 4096)
+                .childOption(ChannelOption.TCP_NODELAY, true)
+                .childHandler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        configure(ch.pipeline());
+                    }
+                });
+        serverChannel = bootstrap.bind(host, port).sync().channel();
+        InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
+        log.debug("engine bound to {} ({})", address, epoll ? "epoll" : "nio");
+        return address;
+    }
+
+    private void configure(ChannelPipeline pipeline) {
+        pipeline.addLast("http", new HttpServerCodec());
+        if (options.httpCompression()) {
+            pipeline.addLast("http-compressor", new HttpContentCompressor(COMPRESSION_THRESHOLD,
+                    StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));
+        }
+        pipeline.addLast("http-aggregator", new OversizedRequestAggregator(this));
+        if (options.perMessageDeflate()) {
+            pipeline.addLast("ws-compression", new WebSocketServerCompressionHandler(0));
+        }
+        pipeline.addLast("engine", new EngineHttpHandler(this));
+        for (int i = 0; i < httpRoutes.size(); i++) {
+            pipeline.addLast(HTTP_ROUTE_PREFIX + i, httpRoutes.get(i).get());
+        }
+        pipeline.addLast(NOT_FOUND, NotFoundHandler.INSTANCE);
+    }
+
+    /** Closes every session ("forced close"), stops accepting, and shuts the event loops down. */
+    public void stop() {
+        // close on each session's loop and wait, then let every loop run the writes that queued on it: a loop that
+        // is shutting down closes its channels before it runs pending tasks, which would lose the goodbyes
+        if (workerGroup != null && !workerGroup.isShuttingDown()) {
+            List<CompletableFuture<?>> closing = new ArrayList<>();
+            for (EngineSession session : sessions.values()) {
+                closing.add(CompletableFuture.runAsync(session::closeNow, session.loop()));
+            }
+            awaitQuietly(closing);
+            List<CompletableFuture<?>> drained = new ArrayList<>();
+            workerGroup.forEach(loop -> drained.add(CompletableFuture.runAsync(() -> { }, loop)));
+            awaitQuietly(drained);
+        }
+        if (serverChannel != null) {
+            serverChannel.close().syncUninterruptibly();
+        }
+        if (workerGroup != null) {
+            workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+            bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static void awaitQuietly(List<CompletableFuture<?>> futures) {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            log.debug("sessions did not all close in time on stop", e);
+        }
+    }
+
+    EngineSession newSession(HandshakeRequest request, SessionLoop loop, Transport transport) {
+        EngineSession session = new EngineSession(ids.next(), request, options, loop, transport,
+                closed -> sessions.remove(closed.id(), closed));
+        sessions.put(session.id(), session);
+        return session;
+    }
+
+    /** Sends the OPEN packet, then lets the layer above take the session. */
+    void open(EngineSession session) {
+        session.open();
+        onConnection.accept(session);
+    }
+}

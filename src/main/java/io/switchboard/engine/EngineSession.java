@@ -1,0 +1,445 @@
+package io.switchboard.engine;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Engine.IO session: its transport (and the one it may upgrade to), the packets waiting for a polling
+ * request, the heartbeat and the close. Plain Java: every method except {@link #send} and {@link #close} expects to
+ * run on the session's loop, and the public ones hop onto it.
+ */
+public final class EngineSession {
+    private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
+    /** How long a polling session waits for the next GET to deliver its CLOSE packet, as the reference does. */
+    static final long POLLING_CLOSE_TIMEOUT = 30_000;
+    /** How often a pending GET is released with a NOOP while a websocket upgrade is being probed. */
+    static final long UPGRADE_NOOP_INTERVAL = 100;
+
+    private enum State { OPEN, CLOSING, CLOSED }
+
+    private final String id;
+    private final HandshakeRequest request;
+    private final EngineOptions options;
+    private final SessionLoop loop;
+    private final Consumer<EngineSession> onClosed;
+    private SessionListener listener = SessionListener.NONE;
+
+    private State state = State.OPEN;
+    private Transport transport;
+    private Transport upgradeTarget;
+    private boolean upgraded;
+    private ArrayDeque<OutboundPacket> writeBuffer;
+    /** The size of what waits in the write buffer, in polling form. */
+    private long bufferedBytes;
+
+    private Runnable pingTask;
+    private Runnable pingTimeoutTask;
+    private Runnable upgradeTimeoutTask;
+    private Runnable upgradeNoopTask;
+    private Runnable closeTimeoutTask;
+
+    EngineSession(String id, HandshakeRequest request, EngineOptions options, SessionLoop loop, Transport transport,
+                  Consumer<EngineSession> onClosed) {
+        this.id = id;
+        this.request = request;
+        this.options = options;
+        this.loop = loop;
+        this.transport = transport;
+        this.onClosed = onClosed;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public HandshakeRequest request() {
+        return request;
+    }
+
+    public SessionLoop loop() {
+        return loop;
+    }
+
+    /** The current transport's wire name: "polling" or "websocket". */
+    public String transportName() {
+        return transport.kind().wireName;
+    }
+
+    public boolean isOpen() {
+        return state == State.OPEN;
+    }
+
+    public void setListener(SessionListener listener) {
+        this.listener = listener == null ? SessionListener.NONE : listener;
+    }
+
+    /** Sends the OPEN packet and starts the heartbeat. */
+    void open() {
+        String[] upgrades = options.upgradesFrom(transport.kind());
+        StringBuilder json = new StringBuilder(128).append("{\"sid\":\"").append(id).append("\",\"upgrades\":[");
+        for (int i = 0; i < upgrades.length; i++) {
+            json.append(i == 0 ? "\"" : ",\"").append(upgrades[i]).append('"');
+        }
+        json.append("],\"pingInterval\":").append(options.pingInterval())
+                .append(",\"pingTimeout\":").append(options.pingTimeout())
+                .append(",\"maxPayload\":").append(options.maxHttpBufferSize()).append('}');
+        enqueue(OutboundPacket.of(PacketType.OPEN, json.toString()));
+        schedulePing();
+        options.observer().sessionOpened(this);
+        log.debug("session {} opened over {} from {}", id, transportName(), request.remoteAddress());
+    }
+
+    /** Queues one packet; safe from any thread. Ignored once the session is closing. */
+    public void send(OutboundPacket packet) {
+        if (loop.inLoop()) {
+            enqueue(packet);
+        } else {
+            loop.execute(() -> enqueue(packet));
+        }
+    }
+
+    /** Queues packets that must stay together (a Socket.IO packet and its binary attachments). */
+    public void send(List<OutboundPacket> packets) {
+        if (loop.inLoop()) {
+            enqueueAll(packets);
+        } else {
+            loop.execute(() -> enqueueAll(packets));
+        }
+    }
+
+    /** Whether the client is keeping up; a volatile packet is dropped for a session that is not. */
+    public boolean canTakeMore() {
+        return state == State.OPEN && transport.canTakeMore();
+    }
+
+    /** Closes the session from the server side, after the packets already queued ("forced close"). */
+    public void close() {
+        if (loop.inLoop()) {
+            startClose();
+        } else {
+            loop.execute(this::startClose);
+        }
+    }
+
+    /**
+     * Closes at once ("forced close"), on the loop: what is queued goes out if the transport can take it now, but a
+     * polling session does not wait for its next GET. For the server stopping, as the reference's close(discard).
+     */
+    void closeNow() {
+        startClose();
+        onClose("forced close", null);
+    }
+
+    /** Closes the session at once for a transport-level violation ("transport error"); safe from any thread. */
+    public void closeForError(String description) {
+        loop.execute(() -> onClose("transport error", description));
+    }
+
+    private void enqueue(OutboundPacket packet) {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (canSendDirectly()) {
+            transport.send(List.of(packet));
+        } else {
+            buffer().add(packet);
+            bufferedBytes += packet.pollingForm().length();
+            flush();
+        }
+        checkBacklog();
+    }
+
+    private void enqueueAll(List<OutboundPacket> packets) {
+        if (state != State.OPEN) {
+            return;
+        }
+        if (canSendDirectly()) {
+            transport.send(packets);
+        } else {
+            buffer().addAll(packets);
+            for (OutboundPacket packet : packets) {
+                bufferedBytes += packet.pollingForm().length();
+            }
+            flush();
+        }
+        checkBacklog();
+    }
+
+    /** A client that does not read cannot make the server hold its output without bound. */
+    private void checkBacklog() {
+        if (state == State.OPEN && bufferedBytes + transport.pendingBytes() > options.maxBufferedBytes()) {
+            options.observer().slowConsumer(this);
+            onClose("transport error", "slow consumer");
+        }
+    }
+
+    /** Nothing waits before these packets and the transport takes them now: skip the queue (the broadcast path). */
+    private boolean canSendDirectly() {
+        return (writeBuffer == null || writeBuffer.isEmpty()) && transport.writable();
+    }
+
+    private ArrayDeque<OutboundPacket> buffer() {
+        if (writeBuffer == null) {
+            writeBuffer = new ArrayDeque<>(4);
+        }
+        return writeBuffer;
+    }
+
+    private void flush() {
+        if (state == State.CLOSED || writeBuffer == null || writeBuffer.isEmpty() || !transport.writable()) {
+            return;
+        }
+        List<OutboundPacket> batch = new ArrayList<>(writeBuffer);
+        writeBuffer.clear();
+        bufferedBytes = 0;
+        transport.send(batch);
+    }
+
+    private void startClose() {
+        if (state != State.OPEN) {
+            return;
+        }
+        state = State.CLOSING;
+        cancelUpgrade();
+        // a polling client may need one GET for what is queued and another for the CLOSE packet; not forever
+        closeTimeoutTask = loop.schedule(() -> onClose("forced close", null), POLLING_CLOSE_TIMEOUT);
+        continueClose();
+    }
+
+    /**
+     * Delivers what is queued, then the close. Over polling the CLOSE packet goes alone, on the next GET, as with
+     * the reference server: clients act on a CLOSE before the other packets of the same payload.
+     */
+    private void continueClose() {
+        if (!transport.writable()) {
+            return;
+        }
+        if (transport.kind() == EngineOptions.Transport.POLLING && writeBuffer != null && !writeBuffer.isEmpty()) {
+            flush();
+            return;
+        }
+        finishClose();
+    }
+
+    /** Closes the transport after what is still queued (websocket) or with nothing left queued (polling). */
+    private void finishClose() {
+        List<OutboundPacket> last = writeBuffer == null ? List.of() : new ArrayList<>(writeBuffer);
+        onClose("forced close", null, last);
+    }
+
+    // ---- transport callbacks ----
+
+    /** A polling GET or POST for this session; refused once the session has moved to websocket. */
+    void onPollingRequest(String postBody, PollExchange exchange) {
+        if (!(transport instanceof PollingTransport polling) || state == State.CLOSED) {
+            exchange.respondError(EngineError.BAD_REQUEST);
+        } else if (postBody == null) {
+            polling.onPollRequest(exchange);
+        } else {
+            polling.onDataRequest(postBody, exchange);
+        }
+    }
+
+    /** A polling GET arrived (or a websocket became writable again): deliver what is waiting. */
+    void onTransportReady(Transport from) {
+        if (from != transport) {
+            return;
+        }
+        if (state == State.CLOSING) {
+            continueClose();
+        } else {
+            flush();
+        }
+    }
+
+    void onPacket(Transport from, Packet packet) {
+        if (from == upgradeTarget) {
+            onUpgradePacket(packet);
+            return;
+        }
+        if (from != transport || state != State.OPEN) {
+            return;
+        }
+        switch (packet.type()) {
+            case PONG -> onPong();
+            case MESSAGE -> {
+                if (packet.isBinary()) {
+                    listener.onBinary(packet.binary());
+                } else {
+                    listener.onMessage(packet.text());
+                }
+            }
+            case CLOSE -> {
+                transport.discard();
+                onClose("transport close", null);
+            }
+            // in protocol v4 the server pings, never the client
+            case PING -> onClose("transport error", "invalid heartbeat direction");
+            default -> {
+                // OPEN, UPGRADE and NOOP mean nothing from a client on an established transport
+            }
+        }
+    }
+
+    void onParseError(Transport from, String description) {
+        if (from == transport) {
+            onClose("parse error", description);
+        } else if (from == upgradeTarget) {
+            abandonUpgrade();
+        }
+    }
+
+    void onTransportError(Transport from, String description) {
+        if (from == transport) {
+            onClose("transport error", description);
+        } else if (from == upgradeTarget) {
+            abandonUpgrade();
+        }
+    }
+
+    void onTransportClose(Transport from) {
+        if (from == transport) {
+            onClose("transport close", null);
+        } else if (from == upgradeTarget) {
+            cancelUpgrade();
+        }
+    }
+
+    // ---- heartbeat ----
+
+    private void schedulePing() {
+        pingTask = loop.schedule(this::ping, options.pingInterval());
+    }
+
+    private void ping() {
+        pingTask = null;
+        if (state != State.OPEN) {
+            return;
+        }
+        enqueue(OutboundPacket.PING);
+        pingTimeoutTask = loop.schedule(() -> onClose("ping timeout", null), options.pingTimeout());
+    }
+
+    private void onPong() {
+        cancel(pingTimeoutTask);
+        pingTimeoutTask = null;
+        cancel(pingTask);
+        schedulePing();
+    }
+
+    // ---- upgrade ----
+
+    /**
+     * A websocket arrived for this polling session. Refused (the caller closes it) when an upgrade is already under
+     * way, done, or the session is not open.
+     */
+    boolean tryUpgrade(Transport target) {
+        if (state != State.OPEN || upgraded || upgradeTarget != null
+                || transport.kind() != EngineOptions.Transport.POLLING) {
+            return false;
+        }
+        upgradeTarget = target;
+        upgradeTimeoutTask = loop.schedule(this::abandonUpgrade, options.upgradeTimeout());
+        return true;
+    }
+
+    private void onUpgradePacket(Packet packet) {
+        if (packet.type() == PacketType.PING && "probe".equals(packet.text())) {
+            upgradeTarget.send(List.of(OutboundPacket.PROBE_PONG));
+            releasePendingPoll();
+        } else if (packet.type() == PacketType.UPGRADE && state != State.CLOSED) {
+            Transport previous = transport;
+            Transport next = upgradeTarget;
+            clearUpgradeTimers();
+            upgradeTarget = null;
+            upgraded = true;
+            transport = next;
+            previous.discard();
+            log.debug("session {} upgraded to {}", id, transportName());
+            options.observer().upgraded(this);
+            if (state == State.CLOSING) {
+                cancel(closeTimeoutTask);
+                finishClose();
+            } else {
+                flush();
+            }
+        } else {
+            abandonUpgrade();
+        }
+    }
+
+    /** Answers a waiting GET with a NOOP so the client can pause polling quickly; repeated while probing. */
+    private void releasePendingPoll() {
+        upgradeNoopTask = null;
+        if (upgradeTarget == null) {
+            return;
+        }
+        if (transport.kind() == EngineOptions.Transport.POLLING && transport.writable()) {
+            transport.send(List.of(OutboundPacket.NOOP));
+        }
+        upgradeNoopTask = loop.schedule(this::releasePendingPoll, UPGRADE_NOOP_INTERVAL);
+    }
+
+    private void abandonUpgrade() {
+        Transport target = upgradeTarget;
+        cancelUpgrade();
+        if (target != null) {
+            target.close(List.of());
+        }
+    }
+
+    private void cancelUpgrade() {
+        clearUpgradeTimers();
+        Transport target = upgradeTarget;
+        upgradeTarget = null;
+        if (target != null && state == State.CLOSED) {
+            target.close(List.of());
+        }
+    }
+
+    private void clearUpgradeTimers() {
+        cancel(upgradeTimeoutTask);
+        cancel(upgradeNoopTask);
+        upgradeTimeoutTask = null;
+        upgradeNoopTask = null;
+    }
+
+    // ---- close ----
+
+    private void onClose(String reason, String description) {
+        onClose(reason, description, List.of());
+    }
+
+    private void onClose(String reason, String description, List<OutboundPacket> lastPackets) {
+        if (state == State.CLOSED) {
+            return;
+        }
+        state = State.CLOSED;
+        cancel(pingTask);
+        cancel(pingTimeoutTask);
+        cancel(closeTimeoutTask);
+        Transport target = upgradeTarget;
+        cancelUpgrade();
+        if (target != null) {
+            target.close(List.of());
+        }
+        writeBuffer = null;
+        bufferedBytes = 0;
+        transport.close(lastPackets);
+        log.debug("session {} closed: {}{}", id, reason, description == null ? "" : " (" + description + ")");
+        onClosed.accept(this);
+        options.observer().sessionClosed(this, reason);
+        listener.onClose(reason, description);
+    }
+
+    private static void cancel(Runnable cancellation) {
+        if (cancellation != null) {
+            cancellation.run();
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.switchboard.engine;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+/** A polling request held open until the session answers it; may be answered from the session's loop. */
+final class HttpPollExchange implements PollExchange {
+    private final ChannelHandlerContext ctx;
+    private final boolean keepAlive;
+    private final CorsOptions cors;
+    private final String origin;
+    private final AtomicBoolean responded = new AtomicBoolean();
+    private ChannelFutureListener abortListener;
+
+    HttpPollExchange(ChannelHandlerContext ctx, boolean keepAlive, CorsOptions cors, String origin) {
+        this.ctx = ctx;
+        this.keepAlive = keepAlive;
+        this.cors = cors;
+        this.origin = origin;
+    }
+
+    @Override
+    public void onAbort(Runnable callback) {
+        abortListener = future -> {
+            if (!responded.get()) {
+                callback.run();
+            }
+        };
+        ctx.channel().closeFuture().addListener(abortListener);
+    }
+
+    @Override
+    public void respondPayload(String payload) {
+        reply(HttpReplies.response(HttpResponseStatus.OK, "text/plain; charset=UTF-8", payload));
+    }
+
+    @Override
+    public void respondOk() {
+        // text/html, as the reference does, so that old browsers do not offer "ok" as a download
+        reply(HttpReplies.response(HttpResponseStatus.OK, "text/html", "ok"));
+    }
+
+    @Override
+    public void respondError(EngineError error) {
+        reply(HttpReplies.error(error));
+    }
+
+    @Override
+    public void respondStatus(int status) {
+        reply(HttpReplies.response(HttpResponseStatus.valueOf(status), null, ""));
+    }
+
+    private void reply(FullHttpResponse response) {
+        if (!responded.compareAndSet(false, true)) {
+            response.release();
+            return;
+        }
+        if (abortListener != null) {
+            ctx.channel().closeFuture().removeListener(abortListener);
+        }
+        CorsHeaders.apply(cors, origin, response.headers());
+        HttpReplies.write(ctx, response, keepAlive);
+    }
+}

@@ -1,0 +1,32 @@
+package io.switchboard.engine;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpMessage;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.QueryStringDecoder;
+
+/**
+ * Aggregates requests up to {@code maxHttpBufferSize}; a larger one is answered 413 by Netty, and the session it
+ * was meant for is closed, since the client can no longer be trusted to be in step.
+ */
+final class OversizedRequestAggregator extends HttpObjectAggregator {
+    private final EngineServer server;
+
+    OversizedRequestAggregator(EngineServer server) {
+        super(server.options().maxHttpBufferSize());
+        this.server = server;
+    }
+
+    @Override
+    protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
+        if (oversized instanceof HttpRequest request) {
+            var sid = new QueryStringDecoder(request.uri()).parameters().get("sid");
+            EngineSession session = sid == null || sid.isEmpty() ? null : server.session(sid.get(0));
+            if (session != null) {
+                session.closeForError("payload too large");
+            }
+        }
+        super.handleOversizedMessage(ctx, oversized);
+    }
+}

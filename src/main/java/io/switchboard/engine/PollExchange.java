@@ -1,0 +1,19 @@
+package io.switchboard.engine;
+
+/** One HTTP request of the polling transport, waiting for its response. Responding twice is ignored. */
+interface PollExchange {
+    /** 200 with a text/plain payload. */
+    void respondPayload(String payload);
+
+    /** 200 "ok", the answer to a POST. */
+    void respondOk();
+
+    /** An Engine.IO error as HTTP status and JSON body. */
+    void respondError(EngineError error);
+
+    /** A bare status, for 413 and the like. */
+    void respondStatus(int status);
+
+    /** Runs the callback (on any thread) if the client drops the request before it is answered. */
+    void onAbort(Runnable callback);
+}

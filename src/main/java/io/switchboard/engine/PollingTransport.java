@@ -1,0 +1,125 @@
+package io.switchboard.engine;
+
+import java.util.List;
+
+/**
+ * HTTP long-polling: a GET waits until there is something to send, a POST carries a payload in. Plain Java on the
+ * session's loop; the Netty handler turns requests into {@link PollExchange}s.
+ */
+final class PollingTransport implements Transport {
+    private EngineSession session;
+    private PollExchange pendingGet;
+    private boolean closed;
+
+    void attach(EngineSession session) {
+        this.session = session;
+    }
+
+    @Override
+    public EngineOptions.Transport kind() {
+        return EngineOptions.Transport.POLLING;
+    }
+
+    @Override
+    public boolean writable() {
+        return pendingGet != null;
+    }
+
+    void onPollRequest(PollExchange exchange) {
+        if (closed) {
+            exchange.respondError(EngineError.BAD_REQUEST);
+            return;
+        }
+        if (pendingGet != null) {
+            exchange.respondError(EngineError.BAD_REQUEST);
+            session.onTransportError(this, "overlap from client");
+            return;
+        }
+        pendingGet = exchange;
+        exchange.onAbort(() -> session.loop().execute(() -> onPollAborted(exchange)));
+        session.onTransportReady(this);
+    }
+
+    /** The connection of the waiting GET went away before it was answered. */
+    void onPollAborted(PollExchange exchange) {
+        if (exchange == pendingGet) {
+            pendingGet = null;
+            session.onTransportError(this, "poll connection closed prematurely");
+        }
+    }
+
+    void onDataRequest(String body, PollExchange exchange) {
+        if (closed) {
+            exchange.respondError(EngineError.BAD_REQUEST);
+            return;
+        }
+        List<Packet> packets;
+        try {
+            packets = PacketCodec.decodePayload(body);
+        } catch (MalformedPacketException e) {
+            exchange.respondError(EngineError.BAD_REQUEST);
+            session.onParseError(this, e.getMessage());
+            return;
+        }
+        exchange.respondOk();
+        for (Packet packet : packets) {
+            if (closed) {
+                return;
+            }
+            session.onPacket(this, packet);
+        }
+    }
+
+    @Override
+    public void send(List<OutboundPacket> packets) {
+        PollExchange exchange = pendingGet;
+        if (exchange == null) {
+            return;
+        }
+        pendingGet = null;
+        exchange.respondPayload(join(packets, false));
+    }
+
+    @Override
+    public void close(List<OutboundPacket> lastPackets) {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        PollExchange exchange = pendingGet;
+        pendingGet = null;
+        if (exchange != null) {
+            exchange.respondPayload(join(lastPackets, true));
+        }
+    }
+
+    @Override
+    public void discard() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        PollExchange exchange = pendingGet;
+        pendingGet = null;
+        if (exchange != null) {
+            exchange.respondPayload(OutboundPacket.NOOP.pollingForm());
+        }
+    }
+
+    static String join(List<OutboundPacket> packets, boolean withClose) {
+        StringBuilder payload = new StringBuilder();
+        for (OutboundPacket packet : packets) {
+            if (payload.length() > 0) {
+                payload.append(PacketCodec.RECORD_SEPARATOR);
+            }
+            payload.append(packet.pollingForm());
+        }
+        if (withClose) {
+            if (payload.length() > 0) {
+                payload.append(PacketCodec.RECORD_SEPARATOR);
+            }
+            payload.append(OutboundPacket.CLOSE.pollingForm());
+        }
+        return payload.toString();
+    }
+}

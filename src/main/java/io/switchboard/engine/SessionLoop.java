@@ -1,0 +1,14 @@
+package io.switchboard.engine;
+
+import java.util.concurrent.Executor;
+
+/**
+ * The single thread a session lives on: every change to a session's state runs here, so the session needs no locks.
+ * In the server this is the Netty event loop that accepted the handshake; tests drive a manual one.
+ */
+public interface SessionLoop extends Executor {
+    boolean inLoop();
+
+    /** Runs the task once after the delay; the returned handle cancels it. */
+    Runnable schedule(Runnable task, long delayMillis);
+}

@@ -1,0 +1,33 @@
+package io.switchboard.engine;
+
+/** Builds complete, unmasked, unfragmented websocket frames (RFC 6455 section 5.2), as a server sends them. */
+final class WebSocketFrames {
+    private static final int FIN = 0x80;
+    private static final int TEXT = 0x1;
+    private static final int BINARY = 0x2;
+
+    private WebSocketFrames() {
+    }
+
+    static byte[] frame(boolean binary, byte[] payload) {
+        int length = payload.length;
+        int headerLength = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+        byte[] frame = new byte[headerLength + length];
+        frame[0] = (byte) (FIN | (binary ? BINARY : TEXT));
+        if (length < 126) {
+            frame[1] = (byte) length;
+        } else if (length <= 0xFFFF) {
+            frame[1] = 126;
+            frame[2] = (byte) (length >>> 8);
+            frame[3] = (byte) length;
+        } else {
+            frame[1] = 127;
+            long value = length;
+            for (int i = 0; i < 8; i++) {
+                frame[2 + i] = (byte) (value >>> (56 - 8 * i));
+            }
+        }
+        System.arraycopy(payload, 0, frame, headerLength, length);
+        return frame;
+    }
+}

@@ -1,0 +1,90 @@
+package io.switchboard.engine;
+
+import java.util.List;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+
+/**
+ * The websocket transport: one frame per packet, text or binary. Without compression the frame is the
+ * {@link OutboundPacket}'s prebuilt bytes, wrapped without copying and shared by every recipient. Flushes once per
+ * batch.
+ */
+final class WebSocketTransport implements Transport {
+    private final Channel channel;
+    /** With per-message deflate the frames go through Netty's compressing encoder; otherwise prebuilt bytes do. */
+    private final boolean deflate;
+    private boolean closed;
+
+    WebSocketTransport(Channel channel, boolean deflate) {
+        this.channel = channel;
+        this.deflate = deflate;
+    }
+
+    @Override
+    public EngineOptions.Transport kind() {
+        return EngineOptions.Transport.WEBSOCKET;
+    }
+
+    @Override
+    public boolean writable() {
+        return !closed && channel.isActive();
+    }
+
+    @Override
+    public long pendingBytes() {
+        var buffer = channel.unsafe().outboundBuffer();
+        return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+    }
+
+    @Override
+    public boolean canTakeMore() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void send(List<OutboundPacket> packets) {
+        if (closed) {
+            return;
+        }
+        for (OutboundPacket packet : packets) {
+            channel.write(frame(packet), channel.voidPromise());
+        }
+        channel.flush();
+    }
+
+    @Override
+    public void close(List<OutboundPacket> lastPackets) {
+        if (closed) {
+            return;
+        }
+        for (OutboundPacket packet : lastPackets) {
+            channel.write(frame(packet), channel.voidPromise());
+        }
+        closed = true;
+        if (channel.isActive()) {
+            channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+        } else {
+            channel.close();
+        }
+    }
+
+    @Override
+    public void discard() {
+        close(List.of());
+    }
+
+    private Object frame(OutboundPacket packet) {
+        if (!deflate) {
+            return packet.webSocketFrameBuffer();
+        }
+        return packet.isBinary()
+                ? new BinaryWebSocketFrame(Unpooled.wrappedBuffer(packet.frameBytes()))
+                : new TextWebSocketFrame(Unpooled.wrappedBuffer(packet.frameBytes()));
+    }
+}

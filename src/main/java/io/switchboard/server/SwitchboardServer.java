@@ -1,0 +1,354 @@
+package io.switchboard.server;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.Collectors;
+
+import io.switchboard.adapter.redis.RedisAdapterFactory;
+import io.switchboard.adapter.redis.RedisAdapterOptions;
+import io.switchboard.core.RecoveryOptions;
+import io.switchboard.core.Server;
+import io.switchboard.core.ServerOptions;
+import io.switchboard.engine.CorsOptions;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.server.api.ApiHttpHandler;
+import io.switchboard.server.api.ApiKeys;
+import io.switchboard.server.api.ApiRouter;
+import io.switchboard.server.api.ServerApiBackend;
+import io.switchboard.server.auth.AuthMiddleware;
+import io.switchboard.server.auth.AuthSettings;
+import io.switchboard.server.auth.JwksKeys;
+import io.switchboard.server.auth.JwtVerifier;
+import io.switchboard.server.config.Config;
+import io.switchboard.server.config.ConfigKeys;
+import io.switchboard.server.presence.InMemoryPresenceStore;
+import io.switchboard.server.presence.Presence;
+import io.switchboard.server.presence.PresenceStore;
+import io.switchboard.server.presence.RedisPresenceStore;
+import io.switchboard.server.health.Health;
+import io.switchboard.server.health.HealthHttpHandler;
+import io.switchboard.server.metrics.EventLoopProbe;
+import io.switchboard.server.metrics.ManagementServer;
+import io.switchboard.server.metrics.MetricsHttpHandler;
+import io.switchboard.server.metrics.SwitchboardMetrics;
+import io.switchboard.server.admin.AdminNamespace;
+import io.switchboard.server.drain.Drain;
+import io.switchboard.server.ratelimit.AddressLimiter;
+import io.switchboard.server.ratelimit.EventRateLimiter;
+import io.switchboard.server.ratelimit.RateLimitSettings;
+import io.switchboard.server.rooms.RoomHandlers;
+import io.switchboard.server.rooms.RoomPolicy;
+import io.switchboard.server.web.ClientBundleHttpHandler;
+import io.switchboard.server.web.DemoHttpHandler;
+import io.switchboard.server.web.DevTokenHttpHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The packaged server, assembled from a {@link Config}: the Socket.IO server with its engine options and adapter, JWT
+ * authentication on "/" and on every other allowed namespace, the room protocol, and the HTTP API.
+ */
+public final class SwitchboardServer {
+    private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
+
+    private final Config config;
+    private final AuthSettings auth;
+    private final Server server;
+    private final JwksKeys jwks;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final SwitchboardMetrics metrics;
+    private final Health health;
+    private InetSocketAddress address;
+    private ManagementServer management;
+    private InetSocketAddress managementAddress;
+    private Presence presence;
+    private Drain drain;
+
+    private SwitchboardServer(Config config, AuthSettings auth, Server server, JwksKeys jwks,
+                              SwitchboardMetrics metrics, Health health) {
+        this.config = config;
+        this.auth = auth;
+        this.server = server;
+        this.jwks = jwks;
+        this.metrics = metrics;
+        this.health = health;
+    }
+
+    /**
+     * Checks the configuration as a whole and builds the server (connecting to Redis when that is the adapter).
+     *
+     * @throws io.switchboard.server.config.ConfigException when the options do not fit together
+     * @throws StartupException                             when Redis cannot be reached
+     */
+    public static SwitchboardServer create(Config config) {
+        LogFormat.apply(config.get(ConfigKeys.LOGGING_FORMAT));
+        AuthSettings auth = AuthSettings.from(config);
+        EngineOptions engine = new EngineOptions()
+                .path(config.get(ConfigKeys.PATH))
+                .pingInterval(config.get(ConfigKeys.PING_INTERVAL))
+                .pingTimeout(config.get(ConfigKeys.PING_TIMEOUT))
+                .maxHttpBufferSize(config.get(ConfigKeys.MAX_HTTP_BUFFER_SIZE))
+                .transports(transports(config.get(ConfigKeys.TRANSPORTS)))
+                .cors(cors(config.get(ConfigKeys.CORS_ORIGINS), config.get(ConfigKeys.CORS_CREDENTIALS)));
+        ServerOptions options = new ServerOptions().engine(engine)
+                .connectTimeout(config.get(ConfigKeys.CONNECT_TIMEOUT));
+        SwitchboardMetrics metrics = new SwitchboardMetrics(config.get(ConfigKeys.METRICS_MAX_EVENT_NAMES));
+        // rate limits at the door (per client address) and the drain's refusal of new handshakes
+        RateLimitSettings limits = RateLimitSettings.from(config);
+        AddressLimiter addressLimiter = AddressLimiter.from(limits);
+        Drain drain = new Drain(config.get(ConfigKeys.DRAIN_GRACE_PERIOD), config.get(ConfigKeys.DRAIN_DEADLINE));
+        engine.allowRequest(drain.gate(addressLimiter.active() ? addressLimiter : null));
+        engine.observer(addressLimiter.active() ? addressLimiter.observing(metrics.engineObserver())
+                : metrics.engineObserver());
+        options.observer(metrics.serverObserver());
+        Health health = new Health();
+        if (config.get(ConfigKeys.RECOVERY_ENABLED)) {
+            options.connectionStateRecovery(new RecoveryOptions(config.get(ConfigKeys.RECOVERY_MAX_DISCONNECTION),
+                    config.get(ConfigKeys.RECOVERY_SKIP_MIDDLEWARES)));
+        }
+        RedisAdapterFactory redis = null;
+        if ("redis".equals(config.get(ConfigKeys.ADAPTER_TYPE))) {
+            redis = redis(config);
+            // sessions and missed packets in Redis too: a client recovers on whichever node it reconnects to
+            options.adapter(redis).recoveryStore(redis.recoveryStores());
+            metrics.bindRedis(redis::isConnected, redis::malformedCount);
+            redis.onRequestLatency(metrics.bindAdapterTraffic(redis::publishedCount, redis::receivedCount,
+                    redis::requestTimeoutCount));
+            health.check("redis", redis::isConnected, "Redis unreachable");
+        }
+        JwksKeys jwks = auth.jwksUrl() == null ? null : new JwksKeys(auth.jwksUrl(),
+                Duration.ofSeconds(config.get(ConfigKeys.JWKS_TIMEOUT_SECONDS)),
+                config.get(ConfigKeys.JWKS_CACHE_SECONDS) * 1000, config.get(ConfigKeys.JWKS_MIN_REFRESH_SECONDS) * 1000);
+        Server server = new Server(options);
+        AuthMiddleware authentication = new AuthMiddleware(auth, new JwtVerifier(auth, jwks));
+        RoomHandlers rooms = new RoomHandlers(new RoomPolicy(config.get(ConfigKeys.ROOM_POLICIES)), auth.claims(),
+                config.get(ConfigKeys.MAX_ROOMS_PER_SOCKET), config.get(ConfigKeys.MAX_ROOM_NAME_LENGTH));
+        EventRateLimiter eventLimiter = new EventRateLimiter(limits, metrics::rateLimited);
+        server.use(authentication).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
+                .onConnection(rooms);
+        AdminNamespace.install(server, config, auth.claims(), authentication).onConnection(eventLimiter);
+        List<String> namespaces = config.get(ConfigKeys.NAMESPACES);
+        if (!namespaces.isEmpty()) {
+            var allowed = Glob.anyOf(namespaces);
+            server.of(name -> !name.equals("/") && !name.equals(AdminNamespace.NAME) && allowed.test(name))
+                    .use(authentication).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
+                    .onConnection(rooms);
+        }
+        Presence presence = presence(config, server, redis, auth);
+        ApiRouter api = new ApiRouter(new ApiKeys(config.get(ConfigKeys.API_KEYS)), new ServerApiBackend(server),
+                presence);
+        server.engine().httpRoute(() -> new ApiHttpHandler(api));
+        web(server, config, auth);
+        metrics.bind(server);
+        if (presence != null) {
+            metrics.bindPresence(presence::localOnlineUsers);
+        }
+        EventLoopProbe probe = new EventLoopProbe(metrics);
+        server.engine().httpRoute(() -> probe);
+        boolean metricsEnabled = config.get(ConfigKeys.METRICS_ENABLED);
+        ManagementServer management = null;
+        if (config.get(ConfigKeys.METRICS_PORT) >= 0) {
+            management = new ManagementServer(metricsEnabled ? metrics : null, health);
+        } else {
+            if (metricsEnabled) {
+                server.engine().httpRoute(() -> new MetricsHttpHandler(metrics));
+            }
+            server.engine().httpRoute(() -> new HealthHttpHandler(health));
+        }
+        SwitchboardServer created = new SwitchboardServer(config, auth, server, jwks, metrics, health);
+        created.management = management;
+        created.presence = presence;
+        created.drain = drain;
+        return created;
+    }
+
+    /** The client bundle, the demo page and (with the development secret) its token endpoint. */
+    private static void web(Server server, Config config, AuthSettings auth) {
+        String path = config.get(ConfigKeys.PATH);
+        if (config.get(ConfigKeys.WEB_SERVE_CLIENT)) {
+            ClientBundleHttpHandler bundle = new ClientBundleHttpHandler(path);
+            if (bundle.available()) {
+                server.engine().httpRoute(() -> bundle);
+            } else {
+                log.warn("web.serveClient: the socket.io-client bundle is not in this build (web/client/)");
+            }
+        }
+        if (config.get(ConfigKeys.WEB_DEMO)) {
+            DemoHttpHandler demo = new DemoHttpHandler(path);
+            server.engine().httpRoute(() -> demo);
+        }
+        if (auth.developmentSecret()) {
+            DevTokenHttpHandler tokens = new DevTokenHttpHandler(auth);
+            server.engine().httpRoute(() -> tokens);
+        }
+    }
+
+    /** Presence on "/", counted in Redis when that is the adapter; null when disabled. Started with the server. */
+    private static Presence presence(Config config, Server server, RedisAdapterFactory redis, AuthSettings auth) {
+        if (!config.get(ConfigKeys.PRESENCE_ENABLED)) {
+            return null;
+        }
+        long retention = config.get(ConfigKeys.PRESENCE_LAST_SEEN_RETENTION);
+        PresenceStore store = redis == null ? new InMemoryPresenceStore(retention)
+                : new RedisPresenceStore(redis.commands(), config.get(ConfigKeys.REDIS_KEY_PREFIX) + ":presence:",
+                        config.get(ConfigKeys.PRESENCE_TTL), retention);
+        Presence presence = new Presence(server, store, auth.claims(),
+                Presence.Audience.of(config.get(ConfigKeys.PRESENCE_AUDIENCE)));
+        server.onConnection(presence);
+        return presence;
+    }
+
+    private static RedisAdapterFactory redis(Config config) {
+        RedisAdapterOptions redis = new RedisAdapterOptions()
+                .url(config.get(ConfigKeys.REDIS_URL_OPTION))
+                .key(config.get(ConfigKeys.REDIS_KEY_PREFIX))
+                .requestsTimeout(config.get(ConfigKeys.REDIS_REQUESTS_TIMEOUT))
+                .sharded(config.get(ConfigKeys.REDIS_SHARDED));
+        try {
+            return RedisAdapterFactory.connect(redis);
+        } catch (RuntimeException e) {
+            String url = config.toTree(true).path("adapter").path("redis").path("url").asText();
+            throw new StartupException("cannot connect to Redis at " + url + " (adapter.redis.url, "
+                    + ConfigKeys.REDIS_URL_OPTION.env() + "): " + e.getMessage(), e);
+        }
+    }
+
+    private static Set<EngineOptions.Transport> transports(List<String> names) {
+        Set<EngineOptions.Transport> transports = EnumSet.noneOf(EngineOptions.Transport.class);
+        names.forEach(name -> transports.add(EngineOptions.Transport.of(name)));
+        return transports;
+    }
+
+    private static CorsOptions cors(List<String> origins, boolean credentials) {
+        if (origins.isEmpty()) {
+            return CorsOptions.DISABLED;
+        }
+        return origins.contains("*") ? CorsOptions.anyOrigin(credentials)
+                : CorsOptions.origins(new LinkedHashSet<>(origins), credentials);
+    }
+
+    /** Binds, logs what runs where, and prints {@code listening on HOST:PORT} on stdout. */
+    public InetSocketAddress start() {
+        String host = config.get(ConfigKeys.HOST);
+        int port = config.get(ConfigKeys.PORT);
+        if (auth.developmentSecret()) {
+            log.warn(developmentSecretWarning());
+        }
+        log.info("effective configuration (secrets masked):\n{}", config.toYaml(true).stripTrailing());
+        try {
+            address = server.start(host, port);
+            if (management != null) {
+                managementAddress = management.start(host, config.get(ConfigKeys.METRICS_PORT));
+            }
+            if (presence != null) {
+                presence.store().start(presence::announce);
+            }
+            health.listening(true);
+        } catch (Exception e) {
+            close();
+            throw new StartupException("cannot listen on " + host + ":" + port + ": " + e.getMessage(), e);
+        }
+        if (jwks != null) {
+            jwks.load().whenComplete((count, error) -> {
+                if (count != null && count >= 0) {
+                    log.info("JWKS {}: {} signing key(s)", jwks.url(), count);
+                }
+            });
+        }
+        List<String> keys = config.get(ConfigKeys.API_KEYS);
+        if (keys.isEmpty()) {
+            log.info("HTTP API disabled: no api.keys (SWITCHBOARD_API_KEYS)");
+        } else {
+            log.info("HTTP API: POST /api/emit, POST /api/disconnect, GET /api/sockets ({} key(s))", keys.size());
+        }
+        log.info("health: GET /healthz, GET /readyz; metrics: {}; on {}", config.get(ConfigKeys.METRICS_ENABLED)
+                ? "GET /metrics" : "disabled (metrics.enabled)",
+                managementAddress == null ? "the main port" : "port " + managementAddress.getPort());
+        log.info("adapter: {}; authentication: algorithms {}{}", config.get(ConfigKeys.ADAPTER_TYPE),
+                auth.algorithms().stream().sorted().collect(Collectors.joining(", ")),
+                auth.developmentSecret() ? " with the DEVELOPMENT SECRET" : "");
+        EngineOptions engine = server.options().engine();
+        System.out.println("Switchboard " + Main.version() + " listening on " + host + ":" + address.getPort()
+                + " (path " + engine.path() + ", transports "
+                + engine.transports().stream().map(t -> t.wireName).collect(Collectors.joining(", ")) + ")");
+        System.out.flush();
+        return address;
+    }
+
+    /** Disconnects every client ("server shutting down"), closes the adapters and the listener. Idempotent. */
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            if (presence != null) {
+                presence.close();   // while the adapter still reaches the others: announces who goes offline
+            }
+            health.listening(false);
+            server.close();
+            if (management != null) {
+                management.close();
+            }
+            metrics.close();
+        }
+    }
+
+    /**
+     * Drains this node (SIGTERM/SIGINT): readiness 503 and new handshakes refused at once, {@code server-shutdown}
+     * to local sockets, the grace period for in-flight acks, then {@link #close()}. Blocks; not on an event loop.
+     */
+    public void drainAndClose() {
+        drain.drain(server, () -> health.draining(true), this::close);
+        close();
+    }
+
+    /** The drain state: {@code drain().isDraining()} is true from the moment a drain starts. */
+    public Drain drain() {
+        return drain;
+    }
+
+    /** The address of the separate metrics and health port ({@code metrics.port}), or null when on the main port. */
+    public InetSocketAddress managementAddress() {
+        return managementAddress;
+    }
+
+    public SwitchboardMetrics metrics() {
+        return metrics;
+    }
+
+    /** Liveness and readiness; {@code health().draining(true)} makes /readyz answer 503. */
+    public Health health() {
+        return health;
+    }
+
+    public Server server() {
+        return server;
+    }
+
+    /** The presence component, or null when presence.enabled is false. */
+    public Presence presence() {
+        return presence;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public InetSocketAddress address() {
+        return address;
+    }
+
+    static String developmentSecretWarning() {
+        String line = "*".repeat(78);
+        return String.join("\n", "",
+                line,
+                "*  WARNING: NO JWT KEY IS CONFIGURED. USING THE PUBLIC DEVELOPMENT SECRET.",
+                "*  Anyone can mint tokens this server accepts. Never expose it to a network you do not trust.",
+                "*  Configure auth.secret (JWT_SECRET), auth.publicKey or auth.jwks.url for real use, and set",
+                "*  auth.allowDevelopmentSecret: false to make a missing key stop the server.",
+                "*  Mint a development token:  java -jar target/switchboard.jar token --sub alice",
+                line);
+    }
+}

@@ -1,0 +1,325 @@
+package io.switchboard.server.config;
+
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
+
+/**
+ * Every option of the packaged server, with its default. The YAML key is the option's dotted path; the environment
+ * variable that overrides it is derived from the key (see {@link #envName}).
+ */
+public final class ConfigKeys {
+    private static final List<Option<?>> ALL = new ArrayList<>();
+
+    /** Every algorithm a token may be signed with; "none" is never accepted. */
+    public static final List<String> ALGORITHMS = List.of("HS256", "HS384", "HS512", "RS256", "RS384", "RS512",
+            "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
+
+    private static final Pattern ORIGIN = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s?#]+");
+    private static final Pattern REDIS_URL = Pattern.compile("(redis|rediss|redis-socket|redis-sentinel)://\\S+");
+    private static final UnaryOperator<String> HIDE = text -> text.isEmpty() ? text : "********";
+    private static final UnaryOperator<String> URL_PASSWORD =
+            text -> text.replaceFirst("(://[^:/@]*:)[^@/]+@", "$1********@");
+
+    // ---- server ----
+    public static final Option<String> HOST = add("server.host", "0.0.0.0",
+            Types.nonEmpty("a host name or IP address"), null, "the address to listen on");
+    public static final Option<Integer> PORT = add("server.port", 3000, Types.integer(0, 65535), null,
+            "the port to listen on; 0 picks a free one");
+    public static final Option<String> PATH = add("server.path", "/socket.io/",
+            Types.string("a path such as /socket.io/", ConfigKeys::checkPath), null,
+            "the Engine.IO path (the client's `path` option)");
+    public static final Option<List<String>> NAMESPACES = add("server.namespaces", List.of("*"),
+            Types.list(namespacePattern(), true), null,
+            "namespaces clients may connect to besides \"/\"; * is any run of characters; [] for \"/\" only");
+    public static final Option<List<String>> TRANSPORTS = add("server.transports", List.of("polling", "websocket"),
+            Types.list(Types.oneOf("polling", "websocket"), false), null, "the transports offered");
+    public static final Option<Long> PING_INTERVAL = add("server.pingInterval", 25_000L,
+            Types.longValue(1, Long.MAX_VALUE), null, "ms between heartbeats");
+    public static final Option<Long> PING_TIMEOUT = add("server.pingTimeout", 20_000L,
+            Types.longValue(1, Long.MAX_VALUE), null, "ms to wait for a heartbeat answer");
+    public static final Option<Integer> MAX_HTTP_BUFFER_SIZE = add("server.maxHttpBufferSize", 1_000_000,
+            Types.integer(1, Integer.MAX_VALUE), null, "the largest message or HTTP body, in bytes");
+    public static final Option<Long> CONNECT_TIMEOUT = add("server.connectTimeout", 45_000L,
+            Types.longValue(1, Long.MAX_VALUE), null, "ms a connection may take to join a namespace");
+
+    // ---- cors ----
+    public static final Option<List<String>> CORS_ORIGINS = add("cors.origins", List.of("*"),
+            Types.list(Types.string("\"*\" or an origin such as https://app.example.com (scheme://host[:port])",
+                    text -> text.equals("*") || ORIGIN.matcher(text).matches() ? null
+                            : "\"*\" or an origin such as https://app.example.com (scheme://host[:port], no path)"),
+                    true),
+            null, "allowed origins; \"*\" allows any; [] sends no CORS headers");
+    public static final Option<Boolean> CORS_CREDENTIALS = add("cors.credentials", true, Types.bool(), null,
+            "whether browsers may send cookies and credentials");
+
+    // ---- connection state recovery ----
+    public static final Option<Boolean> RECOVERY_ENABLED = add("connectionStateRecovery.enabled", true,
+            Types.bool(), null, "clients that drop briefly get their id, rooms, data and missed events back");
+    public static final Option<Long> RECOVERY_MAX_DISCONNECTION = add(
+            "connectionStateRecovery.maxDisconnectionDuration", 120_000L, Types.longValue(1, Long.MAX_VALUE), null,
+            "ms a session is kept after a disconnection");
+    public static final Option<Boolean> RECOVERY_SKIP_MIDDLEWARES = add("connectionStateRecovery.skipMiddlewares",
+            true, Types.bool(), null, "a recovered client is let in without authenticating again");
+
+    // ---- adapter ----
+    public static final Option<String> ADAPTER_TYPE = add("adapter.type", "memory", Types.oneOf("memory", "redis"),
+            null, "memory: one node; redis: a cluster of nodes sharing a Redis");
+    public static final Option<String> REDIS_URL_OPTION = add("adapter.redis.url", "redis://127.0.0.1:6379",
+            Types.string("a Redis URL such as redis://:password@host:6379/0 or rediss://host",
+                    text -> REDIS_URL.matcher(text).matches() ? null
+                            : "a Redis URL such as redis://:password@host:6379/0 or rediss://host"),
+            URL_PASSWORD, "the Redis server (adapter.type: redis)");
+    public static final Option<String> REDIS_KEY_PREFIX = add("adapter.redis.keyPrefix", "socket.io",
+            Types.string("a non-empty channel prefix without * ? [ ] \\",
+                    text -> text.isEmpty() || text.chars().anyMatch(c -> "*?[]\\".indexOf(c) >= 0)
+                            ? "a non-empty channel prefix without * ? [ ] \\" : null),
+            null, "the channel prefix, shared with Node nodes and emitters");
+    public static final Option<Long> REDIS_REQUESTS_TIMEOUT = add("adapter.redis.requestsTimeout", 5_000L,
+            Types.longValue(1, Long.MAX_VALUE), null, "ms to wait for the other nodes (fetchSockets, ...)");
+    public static final Option<Boolean> REDIS_SHARDED = add("adapter.redis.sharded", false, Types.bool(), null,
+            "SSUBSCRIBE/SPUBLISH (Redis 7 cluster), as Node's createShardedAdapter");
+
+    // ---- auth ----
+    public static final Option<String> AUTH_SECRET = add("auth.secret", "",
+            Types.string("a secret of at least 32 bytes (\"base64:...\" for binary)", ConfigKeys::checkSecret),
+            HIDE, "HMAC secret for HS256/HS384/HS512 tokens");
+    public static final Option<String> AUTH_PUBLIC_KEY = add("auth.publicKey", "", Types.anyString(), null,
+            "a PEM public key or certificate (RSA, EC or Ed25519), inline or as a file path");
+    public static final Option<String> JWKS_URL = add("auth.jwks.url", "",
+            Types.string("an http(s) URL", ConfigKeys::checkJwksUrl), null,
+            "a JSON Web Key Set to take public keys from, by the token's kid");
+    public static final Option<Long> JWKS_CACHE_SECONDS = add("auth.jwks.cacheSeconds", 600L,
+            Types.longValue(1, Long.MAX_VALUE), null, "how long fetched keys are used before fetching again");
+    public static final Option<Long> JWKS_MIN_REFRESH_SECONDS = add("auth.jwks.minRefreshSeconds", 10L,
+            Types.longValue(0, Long.MAX_VALUE), null, "least time between two fetches for an unknown kid");
+    public static final Option<Long> JWKS_TIMEOUT_SECONDS = add("auth.jwks.timeoutSeconds", 5L,
+            Types.longValue(1, 600), null, "how long a fetch may take");
+    public static final Option<List<String>> ALGORITHMS_OPTION = add("auth.algorithms", List.of(),
+            Types.list(Types.oneOf(ALGORITHMS.toArray(String[]::new)), true), null,
+            "the algorithms accepted; [] for those the configured keys support");
+    public static final Option<String> ISSUER = add("auth.issuer", "", Types.anyString(), null,
+            "the required iss claim; \"\" to accept any");
+    public static final Option<String> AUDIENCE = add("auth.audience", "", Types.anyString(), null,
+            "the required aud claim; \"\" to accept any");
+    public static final Option<Long> CLOCK_SKEW_SECONDS = add("auth.clockSkewSeconds", 30L,
+            Types.longValue(0, 86_400), null, "leeway for exp and nbf");
+    public static final Option<Boolean> QUERY_TOKEN = add("auth.queryToken", false, Types.bool(), null,
+            "also accept the token as a query parameter of the handshake URL (it may end up in logs)");
+    public static final Option<String> QUERY_TOKEN_PARAM = add("auth.queryTokenParam", "token",
+            Types.nonEmpty("a query parameter name"), null, "the query parameter of auth.queryToken");
+    public static final Option<String> CLAIM_USER_ID = add("auth.claims.userId", "sub",
+            Types.nonEmpty("a claim name"), null, "the claim holding the user id (required in every token)");
+    public static final Option<String> CLAIM_ORG = add("auth.claims.org", "orgId", Types.nonEmpty("a claim name"),
+            null, "the claim holding the organisation id (optional)");
+    public static final Option<String> CLAIM_NAME = add("auth.claims.name", "name", Types.nonEmpty("a claim name"),
+            null, "the claim holding the display name (optional)");
+    public static final Option<String> CLAIM_ROLES = add("auth.claims.roles", "roles",
+            Types.nonEmpty("a claim name"), null, "the claim holding the roles (a list, or a space-separated string)");
+    public static final Option<List<String>> EXEMPT_NAMESPACES = add("auth.exemptNamespaces", List.of(),
+            Types.list(namespacePattern(), true), null, "namespaces that need no token");
+    public static final Option<Boolean> ALLOW_DEVELOPMENT_SECRET = add("auth.allowDevelopmentSecret", true,
+            Types.bool(), null, "with no key configured, use the public development secret instead of failing");
+
+    // ---- rooms ----
+    public static final Option<List<RoomRuleSpec>> ROOM_POLICIES = add("rooms.policies",
+            List.of(RoomRuleSpec.of("chat:*"), RoomRuleSpec.of("org:{orgId}:*"), RoomRuleSpec.of("user:{sub}")),
+            Types.roomRules(), null, "the rooms a client may join with join-room");
+    public static final Option<Integer> MAX_ROOMS_PER_SOCKET = add("rooms.maxRoomsPerSocket", 50,
+            Types.integer(1, 100_000), null, "rooms a socket may join with join-room");
+    public static final Option<Integer> MAX_ROOM_NAME_LENGTH = add("rooms.maxRoomNameLength", 128,
+            Types.integer(1, 10_000), null, "the longest room name, in characters");
+
+    // ---- api ----
+    public static final Option<List<String>> API_KEYS = add("api.keys", List.of(),
+            Types.list(Types.string("a key of at least 16 characters",
+                    text -> text.length() >= 16 ? null : "a key of at least 16 characters"), true),
+            HIDE, "keys for the HTTP API; [] disables it");
+
+    // ---- presence ----
+    public static final Option<Boolean> PRESENCE_ENABLED = add("presence.enabled", true, Types.bool(), null,
+            "track which users are online (in Redis with adapter.type redis) and announce the changes");
+    public static final Option<String> PRESENCE_AUDIENCE = add("presence.audience", "org",
+            Types.oneOf("org", "all", "none"), null,
+            "who gets the presence events: the user's org:<org> rooms, every socket, or nobody");
+    public static final Option<Long> PRESENCE_TTL = add("presence.ttl", 60_000L, Types.longValue(300, 86_400_000L),
+            null, "ms after which the users of a node that stopped refreshing (it died) go offline");
+    public static final Option<Long> PRESENCE_LAST_SEEN_RETENTION = add("presence.lastSeenRetention", 604_800_000L,
+            Types.longValue(1, Long.MAX_VALUE), null, "ms the time a user went offline is kept");
+
+    // ---- metrics and health ----
+    public static final Option<String> LOGGING_FORMAT = add("logging.format", "text",
+            Types.oneOf("text", "json"), null, "console log lines: readable text, or one JSON object per line");
+    public static final Option<Boolean> METRICS_ENABLED = add("metrics.enabled", true, Types.bool(), null,
+            "serve GET /metrics (Prometheus text format) on the main port");
+    public static final Option<Integer> METRICS_MAX_EVENT_NAMES = add("metrics.maxEventNames", 100,
+            Types.integer(0, 10_000), null, "distinct event names counted by name; the rest count as \"other\"");
+    public static final Option<Integer> METRICS_PORT = add("metrics.port", -1, Types.integer(-1, 65535), null,
+            "a separate port for /metrics, /healthz and /readyz (on server.host); -1: the main port; 0 picks one");
+
+    // ---- web (server/web) ----
+    public static final Option<Boolean> WEB_SERVE_CLIENT = add("web.serveClient", true, Types.bool(), null,
+            "serve the Socket.IO client bundle at <server.path>socket.io.js (.min.js, .map)");
+    public static final Option<Boolean> WEB_DEMO = add("web.demo", true, Types.bool(), null,
+            "serve the demo chat page at /");
+
+    // ---- rate limits (server/ratelimit) ----
+    public static final Option<Boolean> RATE_LIMIT_ENABLED = add("rateLimit.enabled", true, Types.bool(), null,
+            "limit the events each socket may send (a token bucket per socket)");
+    public static final Option<Integer> RATE_LIMIT_EVENTS_PER_SECOND = add("rateLimit.eventsPerSecond", 50,
+            Types.integer(1, 1_000_000), null, "events a socket may send per second, sustained");
+    public static final Option<Integer> RATE_LIMIT_BURST = add("rateLimit.burst", 100, Types.integer(1, 1_000_000),
+            null, "events a socket may send at once after a quiet time (the bucket's size)");
+    public static final Option<List<String>> RATE_LIMIT_EVENTS = add("rateLimit.events", List.of(),
+            Types.list(Types.string("EVENT=RATE/BURST, e.g. chat=5/10", ConfigKeys::checkEventLimit), true), null,
+            "per-event limits, each event with its own bucket: EVENT=RATE/BURST");
+    public static final Option<List<String>> RATE_LIMIT_EXEMPT_EVENTS = add("rateLimit.exemptEvents", List.of(),
+            Types.list(Types.nonEmpty("an event name"), true), null, "events that are never limited");
+    public static final Option<Integer> RATE_LIMIT_MAX_VIOLATIONS = add("rateLimit.maxViolations", 50,
+            Types.integer(0, Integer.MAX_VALUE), null,
+            "dropped events within violationWindow after which the socket is disconnected; 0 never disconnects");
+    public static final Option<Long> RATE_LIMIT_VIOLATION_WINDOW = add("rateLimit.violationWindow", 10_000L,
+            Types.longValue(1, Long.MAX_VALUE), null, "ms over which violations are counted");
+    public static final Option<Integer> RATE_LIMIT_MAX_CONNECTIONS_PER_ADDRESS = add(
+            "rateLimit.maxConnectionsPerAddress", 0, Types.integer(0, Integer.MAX_VALUE), null,
+            "open connections per client address; 0 for no limit");
+    public static final Option<Integer> RATE_LIMIT_CONNECTIONS_PER_SECOND = add(
+            "rateLimit.connectionsPerSecondPerAddress", 0, Types.integer(0, Integer.MAX_VALUE), null,
+            "new connections per second per client address (burst of the same size); 0 for no limit");
+
+    // ---- admin namespace (server/admin) ----
+    public static final Option<String> ADMIN_KEY = add("admin.key", "",
+            Types.string("\"\" or a key of at least 16 characters",
+                    text -> text.isEmpty() || text.length() >= 16 ? null : "\"\" or a key of at least 16 characters"),
+            HIDE, "the key that opens the /admin namespace (auth: {key}); \"\" for JWTs with admin.role only");
+    public static final Option<String> ADMIN_ROLE = add("admin.role", "admin", Types.nonEmpty("a role name"), null,
+            "a JWT with this role (auth.claims.roles) opens the /admin namespace");
+
+    // ---- graceful drain (server/drain) ----
+    public static final Option<Long> DRAIN_GRACE_PERIOD = add("drain.gracePeriod", 5_000L,
+            Types.longValue(0, Long.MAX_VALUE), null,
+            "ms between telling clients server-shutdown and disconnecting them (in-flight acks finish)");
+    public static final Option<Long> DRAIN_DEADLINE = add("drain.deadline", 30_000L,
+            Types.longValue(1, Long.MAX_VALUE), null, "ms after SIGTERM/SIGINT by which the process exits, whatever hangs");
+
+    private ConfigKeys() {
+    }
+
+    private static <T> Option<T> add(String key, T defaultValue, ValueType<T> type, UnaryOperator<String> mask,
+                                     String help) {
+        Option<T> option = new Option<>(key, defaultValue, type, mask, help);
+        ALL.add(option);
+        return option;
+    }
+
+    /** Every option, in the order of the configuration file. */
+    public static List<Option<?>> all() {
+        return Collections.unmodifiableList(ALL);
+    }
+
+    public static Option<?> byKey(String key) {
+        for (Option<?> option : ALL) {
+            if (option.key().equals(key)) {
+                return option;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The environment variable of a key: {@code server.<key>} is {@code SWITCHBOARD_<KEY>}, {@code adapter.redis.<key>}
+     * is {@code REDIS_<KEY>} (the Redis adapter's own names), {@code auth.secret} is {@code JWT_SECRET}, and every
+     * other key is {@code SWITCHBOARD_<SECTION>_<KEY>}; camelCase becomes UPPER_SNAKE_CASE.
+     */
+    public static String envName(String key) {
+        if (key.equals("auth.secret")) {
+            return "JWT_SECRET";
+        }
+        if (key.startsWith("adapter.redis.")) {
+            return "REDIS_" + snake(key.substring("adapter.redis.".length()));
+        }
+        if (key.startsWith("server.")) {
+            return "SWITCHBOARD_" + snake(key.substring("server.".length()));
+        }
+        return "SWITCHBOARD_" + snake(key);
+    }
+
+    private static String snake(String path) {
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '.') {
+                out.append('_');
+            } else if (Character.isUpperCase(c)) {
+                out.append('_').append(c);
+            } else {
+                out.append(Character.toUpperCase(c));
+            }
+        }
+        return out.toString().toUpperCase(Locale.ROOT);
+    }
+
+    /** The bytes of a secret: the UTF-8 text, or the decoded base64 after a {@code base64:} prefix. */
+    public static byte[] secretBytes(String secret) {
+        if (secret.startsWith("base64:")) {
+            return Base64.getDecoder().decode(secret.substring("base64:".length()).trim());
+        }
+        return secret.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String checkSecret(String secret) {
+        if (secret.isEmpty()) {
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = secretBytes(secret);
+        } catch (IllegalArgumentException e) {
+            return "\"base64:\" followed by valid base64";
+        }
+        return bytes.length >= 32 ? null
+                : "a secret of at least 32 bytes (256 bits, as HS256 requires); this one has " + bytes.length;
+    }
+
+    private static String checkEventLimit(String text) {
+        return io.switchboard.server.ratelimit.RateLimitSettings.parseEventLimit(text) != null ? null
+                : "EVENT=RATE/BURST with RATE and BURST whole numbers from 1, e.g. chat=5/10";
+    }
+
+    private static String checkPath(String path) {
+        if (!path.startsWith("/") || path.chars().anyMatch(c -> Character.isWhitespace(c) || c == '?' || c == '#')) {
+            return "a path such as /socket.io/ (starting with /, without spaces, ? or #)";
+        }
+        String normalised = path.endsWith("/") ? path : path + "/";
+        if (normalised.equals("/") || normalised.startsWith("/api/")) {
+            return "a path such as /socket.io/, other than / and not under /api/ (the HTTP API's)";
+        }
+        return null;
+    }
+
+    private static String checkJwksUrl(String url) {
+        if (url.isEmpty()) {
+            return null;
+        }
+        try {
+            URI uri = URI.create(url);
+            if (("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) && uri.getHost() != null) {
+                return null;
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through
+        }
+        return "an http(s) URL such as https://issuer.example.com/.well-known/jwks.json";
+    }
+
+    private static ValueType<String> namespacePattern() {
+        String describe = "a namespace pattern such as \"/chat\", \"/team-*\" or \"*\"";
+        return Types.string(describe, text -> text.startsWith("/") || text.startsWith("*") ? null : describe);
+    }
+}

@@ -1,0 +1,93 @@
+package io.switchboard.engine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Point 5: one websocket frame per packet, text for text packets and binary for binary ones. */
+class WebSocketTest {
+    private TestServer server;
+    private WsClient ws;
+    private String sid;
+
+    @BeforeEach
+    void open() throws Exception {
+        server = TestServer.start();
+        ws = WsClient.connect(server.wsUri("EIO=4&transport=websocket"));
+        sid = TestServer.Handshake.parse(ws.nextText()).sid();
+    }
+
+    @AfterEach
+    void stop() {
+        ws.close();
+        server.close();
+    }
+
+    @Test
+    void textPacketsGoAsTextFramesAndBinaryAsBinaryFrames() throws Exception {
+        EngineSession session = server.session(sid);
+
+        session.send(OutboundPacket.message("hello"));
+        session.send(OutboundPacket.binary(new byte[] {0, 1, 2, (byte) 0xfe}));
+        session.send(List.of(OutboundPacket.message("é€😀"), OutboundPacket.binary(new byte[0]),
+                OutboundPacket.message("")));
+
+        assertEquals("4hello", ws.nextText());
+        assertArrayEquals(new byte[] {0, 1, 2, (byte) 0xfe}, ws.nextBinary());
+        assertEquals("4é€😀", ws.nextText());
+        assertArrayEquals(new byte[0], ws.nextBinary());
+        assertEquals("4", ws.nextText());
+    }
+
+    @Test
+    void clientTextAndBinaryFramesReachTheListener() throws Exception {
+        RecordingListener listener = server.listener(sid);
+
+        ws.sendText("4hello");
+        ws.sendBinary(new byte[] {9, 8, 7});
+        ws.sendText("4é😀");
+
+        assertEquals("hello", listener.nextMessage());
+        assertArrayEquals(new byte[] {9, 8, 7}, listener.nextBinary());
+        assertEquals("é😀", listener.nextMessage());
+    }
+
+    @Test
+    void echoRoundTrip() throws Exception {
+        EngineSession session = server.session(sid);
+        RecordingListener listener = server.listener(sid);
+        ws.sendText("4ping?");
+        session.send(OutboundPacket.message(listener.nextMessage() + "!"));
+        assertEquals("4ping?!", ws.nextText());
+    }
+
+    @Test
+    void frameOverMaxPayloadClosesTheSession() throws Exception {
+        ws.close();
+        server.close();
+        server = TestServer.start(TestServer.quietOptions().maxHttpBufferSize(1_000));
+        ws = WsClient.connect(server.wsUri("EIO=4&transport=websocket"));
+        sid = TestServer.Handshake.parse(ws.nextText()).sid();
+        RecordingListener listener = server.listener(sid);
+
+        ws.sendText("4" + "x".repeat(2_000));
+
+        int code = ws.awaitClose();
+        assertTrue(code == 1009 || code == -1, "close code " + code);
+        listener.assertClosed("transport error");
+        assertTrue(listener.messages.isEmpty());
+    }
+
+    @Test
+    void clientDroppingTheConnectionIsATransportClose() throws Exception {
+        RecordingListener listener = server.listener(sid);
+        ws.close();
+        listener.assertClosed("transport close");
+    }
+}
