@@ -205,7 +205,8 @@ public final class EngineSession {
             return;
         }
         state = State.CLOSING;
-        cancelUpgrade();
+        // a probe under way is kept: the client may already have paused polling, and then only the websocket can
+        // carry what is queued and the close (the upgrade finishes the close; the session's end closes the probe)
         // a polling client may need one GET for what is queued and another for the CLOSE packet; not forever
         closeTimeoutTask = loop.schedule(() -> onClose("forced close", null), POLLING_CLOSE_TIMEOUT);
         continueClose();

@@ -180,6 +180,47 @@ class SessionUpgradeTest {
         assertEquals(0, f.loop.pending());
     }
 
+    /**
+     * The server closes (a connection handler calling disconnect(true)) while the client is probing: the client may
+     * already have paused polling and switched, so the upgrade still completes and the queued packets and the close
+     * go out over the websocket rather than waiting for a GET that never comes.
+     */
+    @Test
+    void serverCloseDuringTheProbeFinishesOverTheUpgradedTransport() {
+        SessionFixture f = SessionFixture.polling();
+        FakeTransport ws = new FakeTransport();
+        f.session.tryUpgrade(ws);
+        f.receive(ws, "2probe");
+        f.session.send(OutboundPacket.message("bye"));
+        f.session.close();
+        assertFalse(ws.closed(), "the probe survives a close that is still delivering");
+
+        f.receive(ws, "5");
+
+        assertEquals(List.of("3probe"), ws.sentForms());
+        assertEquals(List.of("4bye"), ws.closedWith.stream().map(OutboundPacket::pollingForm).toList(),
+                "the queued packets go out just before the websocket closes");
+        assertEquals("forced close", f.closeReason());
+        assertEquals(0, f.loop.pending());
+    }
+
+    @Test
+    void serverCloseDuringTheProbeStillClosesOverPollingWhenTheClientPolls() {
+        SessionFixture f = SessionFixture.polling();
+        FakeTransport ws = new FakeTransport();
+        f.session.tryUpgrade(ws);
+        f.receive(ws, "2probe");
+        f.session.send(OutboundPacket.message("bye"));
+        f.session.close();
+
+        f.get().assertPayload("4bye");
+        f.get().assertPayload("1");
+
+        assertTrue(ws.closed(), "the probe goes with the session");
+        assertEquals("forced close", f.closeReason());
+        assertEquals(0, f.loop.pending());
+    }
+
     @Test
     void pingTimeoutDuringTheProbeClosesTheTarget() {
         SessionFixture f = SessionFixture.polling();
