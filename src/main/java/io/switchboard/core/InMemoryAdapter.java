@@ -23,7 +23,9 @@ import io.switchboard.protocol.Packet;
  */
 public class InMemoryAdapter implements Adapter {
     protected final Namespace namespace;
+    /** Named rooms. A socket's own room (its id) is not kept here: the socket carries that membership itself. */
     private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
+    /** The named rooms of each socket that joined any; a socket only in its own room has no entry. */
     private final Map<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
 
     public InMemoryAdapter(Namespace namespace) {
@@ -38,8 +40,14 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void addAll(String socketId, Set<String> newRooms) {
-        Set<String> mine = socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet(4));
+        Set<String> mine = null;
         for (String room : newRooms) {
+            if (room.equals(socketId) && ownRoom(socketId, true)) {
+                continue;
+            }
+            if (mine == null) {
+                mine = socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet(4));
+            }
             if (mine.add(room)) {
                 rooms.compute(room, (r, members) -> {
                     Set<String> set = members == null ? ConcurrentHashMap.newKeySet(4) : members;
@@ -52,15 +60,19 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void del(String socketId, String room) {
-        Set<String> mine = socketRooms.get(socketId);
-        if (mine != null) {
-            mine.remove(room);
+        if (room.equals(socketId)) {
+            ownRoom(socketId, false);
         }
-        removeMember(room, socketId);
+        Set<String> mine = socketRooms.get(socketId);
+        if (mine != null && mine.remove(room)) {
+            removeMember(room, socketId);
+            socketRooms.computeIfPresent(socketId, (id, set) -> set.isEmpty() ? null : set);
+        }
     }
 
     @Override
     public void delAll(String socketId) {
+        ownRoom(socketId, false);
         Set<String> mine = socketRooms.remove(socketId);
         if (mine == null) {
             return;
@@ -68,6 +80,25 @@ public class InMemoryAdapter implements Adapter {
         for (String room : mine) {
             removeMember(room, socketId);
         }
+    }
+
+    /**
+     * Puts a local socket in or out of its own room, held as a flag on the socket: every socket is in that room, and
+     * a set per socket for it would be most of the rooms index's memory. False when no such socket is here.
+     */
+    private boolean ownRoom(String socketId, boolean in) {
+        Socket socket = namespace.localSocket(socketId);
+        if (socket == null) {
+            return false;
+        }
+        socket.inOwnRoom(in);
+        return true;
+    }
+
+    /** The local socket whose own room this is, if it is in it. */
+    private Socket ownRoomMember(String room) {
+        Socket socket = namespace.localSocket(room);
+        return socket != null && socket.inOwnRoom() ? socket : null;
     }
 
     private void removeMember(String room, String socketId) {
@@ -80,7 +111,15 @@ public class InMemoryAdapter implements Adapter {
     @Override
     public Set<String> socketRooms(String socketId) {
         Set<String> mine = socketRooms.get(socketId);
-        return mine == null ? Set.of() : Set.copyOf(mine);
+        boolean own = ownRoomMember(socketId) != null;
+        if (mine == null) {
+            return own ? Set.of(socketId) : Set.of();
+        }
+        Set<String> all = new HashSet<>(mine);
+        if (own) {
+            all.add(socketId);
+        }
+        return Set.copyOf(all);
     }
 
     @Override
@@ -92,12 +131,18 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public Set<String> rooms() {
-        return Set.copyOf(rooms.keySet());
+        Set<String> all = new HashSet<>(rooms.keySet());
+        for (Socket socket : namespace.localSockets()) {
+            if (socket.inOwnRoom()) {
+                all.add(socket.id());
+            }
+        }
+        return Set.copyOf(all);
     }
 
     /** Whether the room has a member on this node; cheap, for cluster adapters that filter incoming messages. */
     public boolean hasRoom(String room) {
-        return rooms.containsKey(room);
+        return rooms.containsKey(room) || ownRoomMember(room) != null;
     }
 
     /** Calls {@code action} for each local socket the options select, each socket once. */
@@ -114,17 +159,21 @@ public class InMemoryAdapter implements Adapter {
         Set<String> seen = opts.rooms().size() > 1 ? new HashSet<>() : null;
         for (String room : opts.rooms()) {
             Set<String> members = rooms.get(room);
-            if (members == null) {
-                continue;
+            if (members != null) {
+                for (String id : members) {
+                    if (excluded.contains(id) || (seen != null && !seen.add(id))) {
+                        continue;
+                    }
+                    Socket socket = namespace.localSocket(id);
+                    if (socket != null) {
+                        action.accept(socket);
+                    }
+                }
             }
-            for (String id : members) {
-                if (excluded.contains(id) || (seen != null && !seen.add(id))) {
-                    continue;
-                }
-                Socket socket = namespace.localSocket(id);
-                if (socket != null) {
-                    action.accept(socket);
-                }
+            Socket own = ownRoomMember(room);
+            if (own != null && !excluded.contains(room) && (seen == null || seen.add(room))
+                    && (members == null || !members.contains(room))) {
+                action.accept(own);
             }
         }
     }
@@ -138,6 +187,9 @@ public class InMemoryAdapter implements Adapter {
             Set<String> members = rooms.get(room);
             if (members != null) {
                 ids.addAll(members);
+            }
+            if (ownRoomMember(room) != null) {
+                ids.add(room);
             }
         }
         return ids;

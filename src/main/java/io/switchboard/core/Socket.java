@@ -48,6 +48,8 @@ public final class Socket {
     private Set<String> roomsToRestore;
     private volatile boolean connected;
     private volatile boolean disconnected;
+    /** Whether the socket is in the room named by its id (held here rather than in the rooms index). */
+    private volatile boolean inOwnRoom;
 
     // lazily made: an idle socket should cost little
     private Map<String, List<EventHandler>> handlers;
@@ -135,6 +137,14 @@ public final class Socket {
 
     Client client() {
         return client;
+    }
+
+    boolean inOwnRoom() {
+        return inOwnRoom;
+    }
+
+    void inOwnRoom(boolean in) {
+        inOwnRoom = in;
     }
 
     SocketInfo info() {

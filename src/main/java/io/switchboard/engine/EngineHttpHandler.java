@@ -104,7 +104,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             return;
         }
-        HandshakeRequest handshake = handshakeRequest(ctx, req, uri);
+        HandshakeRequest handshake = handshakeRequest(ctx, req);
         AllowRequest allowRequest = options.allowRequest();
         if (allowRequest == null) {
             handshake(ctx, req, keepAlive, origin, transport, handshake);
@@ -236,15 +236,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         HttpReplies.write(ctx, response, keepAlive);
     }
 
-    private static HandshakeRequest handshakeRequest(ChannelHandlerContext ctx, FullHttpRequest req,
-                                                     QueryStringDecoder uri) {
-        Map<String, List<String>> headers = new LinkedHashMap<>();
-        req.headers().forEach(h -> headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT),
-                k -> new java.util.ArrayList<>(1)).add(h.getValue()));
-        headers.replaceAll((k, v) -> List.copyOf(v));
-        Map<String, List<String>> query = new LinkedHashMap<>();
-        uri.parameters().forEach((k, v) -> query.put(k, List.copyOf(v)));
-        return new HandshakeRequest(req.method().name(), req.uri(), Map.copyOf(query), Map.copyOf(headers),
+    private static HandshakeRequest handshakeRequest(ChannelHandlerContext ctx, FullHttpRequest req) {
+        return HandshakeRequest.of(req.method().name(), req.uri(), req.headers(),
                 (InetSocketAddress) ctx.channel().remoteAddress(), ctx.pipeline().get(SslHandler.class) != null,
                 System.currentTimeMillis());
     }

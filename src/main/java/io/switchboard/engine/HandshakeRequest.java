@@ -1,29 +1,86 @@
 package io.switchboard.engine;
 
 import java.net.InetSocketAddress;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.netty.handler.codec.http.QueryStringDecoder;
+
 /**
- * What the server knew of the request that opened a session, copied out of Netty so that it can be kept
- * and handed to upper layers. Header names are lower case.
+ * What the server knew of the request that opened a session, copied out of Netty so that it can be kept and handed
+ * to upper layers. Header names are lower case. Kept compact (the headers packed in one string, the query read from
+ * the url when asked) because every idle connection holds one.
  */
-public record HandshakeRequest(
-        String method,
-        String url,
-        Map<String, List<String>> query,
-        Map<String, List<String>> headers,
-        InetSocketAddress remoteAddress,
-        boolean secure,
-        long time) {
+public final class HandshakeRequest {
+    private final String method;
+    private final String url;
+    private final String packedHeaders;
+    private final InetSocketAddress remoteAddress;
+    private final boolean secure;
+    private final long time;
+
+    public HandshakeRequest(String method, String url, Map<String, List<String>> headers,
+                            InetSocketAddress remoteAddress, boolean secure, long time) {
+        this(method, url, PackedHeaders.pack(headers), remoteAddress, secure, time);
+    }
+
+    private HandshakeRequest(String method, String url, String packedHeaders, InetSocketAddress remoteAddress,
+                             boolean secure, long time) {
+        this.method = method;
+        this.url = url;
+        this.packedHeaders = packedHeaders;
+        this.remoteAddress = remoteAddress;
+        this.secure = secure;
+        this.time = time;
+    }
+
+    /** From Netty's request: the headers are packed, nothing of Netty's is kept. */
+    static HandshakeRequest of(String method, String url, Iterable<Map.Entry<String, String>> headers,
+                               InetSocketAddress remoteAddress, boolean secure, long time) {
+        return new HandshakeRequest(method, url, PackedHeaders.pack(headers), remoteAddress, secure, time);
+    }
+
+    public String method() {
+        return method;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    public boolean secure() {
+        return secure;
+    }
+
+    /** When the request arrived, in epoch milliseconds. */
+    public long time() {
+        return time;
+    }
+
+    /** The query parameters, decoded from the url on each call. */
+    public Map<String, List<String>> query() {
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        new QueryStringDecoder(url).parameters().forEach((name, values) -> query.put(name, List.copyOf(values)));
+        return Collections.unmodifiableMap(query);
+    }
+
+    /** Every header (lower-case names), rebuilt on each call. */
+    public Map<String, List<String>> headers() {
+        return PackedHeaders.unpack(packedHeaders);
+    }
 
     public String queryParam(String name) {
-        List<String> values = query.get(name);
+        List<String> values = new QueryStringDecoder(url).parameters().get(name);
         return values == null || values.isEmpty() ? null : values.get(0);
     }
 
     public String header(String name) {
-        List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return PackedHeaders.first(packedHeaders, name);
     }
 }

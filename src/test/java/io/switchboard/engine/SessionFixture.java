@@ -12,7 +12,7 @@ final class SessionFixture {
     static final long UPGRADE_TIMEOUT = 400;
     static final String RS = "\u001e";
     static final HandshakeRequest REQUEST = new HandshakeRequest("GET", "/socket.io/?EIO=4&transport=polling",
-            Map.of("EIO", List.of("4")), Map.of(), null, false, 0);
+            Map.of(), null, false, 0);
 
     final ManualLoop loop = new ManualLoop();
     final EngineOptions options = new EngineOptions().pingInterval(INTERVAL).pingTimeout(TIMEOUT)

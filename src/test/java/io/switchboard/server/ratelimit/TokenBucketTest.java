@@ -56,9 +56,9 @@ class TokenBucketTest {
     void addressLimitsCountOpenSessionsAndNewOnesPerSecond() throws Exception {
         long[] clock = {0};
         AddressLimiter limiter = new AddressLimiter(0, 2, () -> clock[0]);
-        var request = new io.switchboard.engine.HandshakeRequest("GET", "/", Map.of(), Map.of(),
+        var request = new io.switchboard.engine.HandshakeRequest("GET", "/", Map.of(),
                 new java.net.InetSocketAddress("10.0.0.1", 1234), false, 0);
-        var other = new io.switchboard.engine.HandshakeRequest("GET", "/", Map.of(), Map.of(),
+        var other = new io.switchboard.engine.HandshakeRequest("GET", "/", Map.of(),
                 new java.net.InetSocketAddress("10.0.0.2", 1234), false, 0);
         assertEquals(null, limiter.check(request).toCompletableFuture().get());
         assertEquals(null, limiter.check(request).toCompletableFuture().get());
