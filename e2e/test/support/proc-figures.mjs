@@ -1,5 +1,5 @@
-// What a process holds, read from /proc (Linux only): resident memory, threads, open file
-// descriptors and, among those, sockets.
+// What a process holds, read from /proc (Linux only; elsewhere the reading throws): resident
+// memory, threads, open file descriptors and, among those, sockets.
 //
 //   const figures = processFigures(server.process.pid); // {rssKiB, threads, fds, sockets}
 
@@ -26,16 +26,6 @@ export function processFigures(pid) {
     if (target.startsWith("socket:")) sockets++;
   }
   return { rssKiB: field("VmRSS"), threads: field("Threads"), fds, sockets };
-}
-
-/** Whether /proc can tell about processes here. */
-export function procAvailable() {
-  try {
-    readFileSync("/proc/self/status");
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Least-squares slope of `values` over `times` (per unit of time). */
