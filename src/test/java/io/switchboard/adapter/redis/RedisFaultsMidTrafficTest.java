@@ -201,7 +201,8 @@ class RedisFaultsMidTrafficTest {
         awaitQuietly(over);
         awaitCrossNodeTicks("after the pause");
         // node 1's late answer arrived for a request that is gone; cluster requests work again
-        assertEquals(List.of("quick"), texts(TestClient.await(server(0).sockets().serverSideEmitWithAck(0, "quick"))));
+        ArrayNode quick = TestClient.await(server(0).sockets().serverSideEmitWithAck(0, "quick"));
+        assertEquals(List.of("quick"), texts(quick));
         assertEquals(2 * CLIENTS_PER_NODE, TestClient.await(server(0).fetchSockets()).size());
 
         int[] last = stopTrafficAndDrain();
@@ -265,7 +266,8 @@ class RedisFaultsMidTrafficTest {
             int n = node;
             last[node] = traffic.lastSent(node);
             for (TestClient client : clients.get(node)) {
-                eventually("the last broadcast of node " + n + " reaches its client", () -> lastSeq(client, n) == last[n]);
+                eventually("the last broadcast of node " + n + " reaches its client",
+                        () -> lastSeq(client, n) == last[n]);
             }
         }
         assertEquals(List.of(), traffic.escaped(), "exceptions at the callers");
