@@ -49,6 +49,12 @@ final class RedisLink implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
     private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+    /**
+     * Commands one connection may hold unwritten or unanswered. A Redis that stops reading (DEBUG SLEEP, a stalled
+     * network) while the connection stays open would otherwise let every broadcast pile up in memory; past this,
+     * publishing fails at once (logged, rate-limited) until Redis catches up.
+     */
+    static final int MAX_QUEUED_COMMANDS = 10_000;
 
     /** Receives the messages of one channel or pattern subscription. */
     @FunctionalInterface
@@ -83,10 +89,12 @@ final class RedisLink implements AutoCloseable {
         RedisURI uri = RedisURI.create(options.url());
         this.client = RedisClient.create(resources, uri);
         // Rejecting while disconnected makes cluster operations fail at once instead of queueing until Redis is
-        // back; the command timeout bounds what a half-open connection could keep waiting.
+        // back; the command timeout bounds how long a caller waits on a half-open or paused connection, and the
+        // queue bound how much such a connection can hold.
         client.setOptions(ClientOptions.builder()
                 .autoReconnect(true)
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(MAX_QUEUED_COMMANDS)
                 .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(options.requestsTimeout())))
                 .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
                 .build());

@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A redis-server of the test's own, on a free port, that the test may stop and start again: for outages that the
- * shared Redis must not suffer. Needs redis-server on the PATH (e2e/ensure-test-dependencies installs it).
+ * shared Redis must not suffer. Needs redis-server on the PATH (e2e/ensure-test-dependencies installs it). DEBUG is
+ * allowed from localhost, for tests that make it sleep.
  */
 final class RedisProcess implements AutoCloseable {
     private final int port;
@@ -38,7 +39,7 @@ final class RedisProcess implements AutoCloseable {
     void restart() throws Exception {
         try {
             process = new ProcessBuilder(List.of("redis-server", "--port", Integer.toString(port), "--bind",
-                    "127.0.0.1", "--save", "", "--appendonly", "no"))
+                    "127.0.0.1", "--save", "", "--appendonly", "no", "--enable-debug-command", "local"))
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         } catch (IOException e) {
             fail("this test starts its own redis-server, and none is on the PATH: install Redis "
