@@ -1,8 +1,10 @@
 package io.switchboard.engine;
 
-import io.netty.channel.ChannelFutureListener;
+import java.util.concurrent.TimeUnit;
+
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -19,6 +21,8 @@ import io.netty.util.ReferenceCountUtil;
  * after a bad head. Sits right after the HTTP codec, so nothing else sees such a request.
  */
 final class RequestHeadGuard extends ChannelInboundHandlerAdapter {
+    private static final long LINGER_MILLIS = 2_000;
+
     private final int maxHeaderCount;
     /** Set once a request was refused: whatever else arrives before the close is dropped. */
     private boolean refused;
@@ -41,11 +45,25 @@ final class RequestHeadGuard extends ChannelInboundHandlerAdapter {
                 FullHttpResponse response = HttpReplies.response(status, "application/json",
                         "{\"message\":" + JsonStrings.quote(status.reasonPhrase()) + "}");
                 response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-                ctx.writeAndFlush(response).addListener(ChannelFutureListener.CLOSE);
+                ctx.writeAndFlush(response).addListener(future -> closeGently(ctx));
                 return;
             }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * Closing with the rest of the request unread would make the kernel reset the connection, which can destroy
+     * the response before the client reads it. So only the sending side is shut; what still arrives is dropped,
+     * and the connection closes when the client closes it, or after a grace period.
+     */
+    private static void closeGently(ChannelHandlerContext ctx) {
+        if (ctx.channel() instanceof DuplexChannel duplex && duplex.isActive()) {
+            duplex.shutdownOutput();
+            ctx.executor().schedule(() -> ctx.close(), LINGER_MILLIS, TimeUnit.MILLISECONDS);
+        } else {
+            ctx.close();
+        }
     }
 
     private HttpResponseStatus refusal(HttpRequest request) {
