@@ -116,7 +116,12 @@ final class Client implements SessionListener {
     private void route(Packet packet) {
         server.options().observer().packetIn(packet.type());
         Socket socket = byNamespace.get(packet.namespace());
-        if (socket == null && packet.type() == PacketType.CONNECT && !connecting.contains(packet.namespace())) {
+        if (socket == null && packet.type() == PacketType.CONNECT && connecting.contains(packet.namespace())) {
+            // the client sends CONNECT twice when connect() is called on a socket its manager opened already; the
+            // answer to the first serves both, and a second socket would escape maxNamespacesPerSession
+            log.debug("session {} repeated CONNECT for namespace {} while it is pending", session.id(),
+                    packet.namespace());
+        } else if (socket == null && packet.type() == PacketType.CONNECT) {
             connect(packet);
         } else if (socket != null && packet.type() != PacketType.CONNECT
                 && packet.type() != PacketType.CONNECT_ERROR) {
