@@ -104,8 +104,10 @@ public final class SwitchboardServer {
                 .maxNamespacesPerSession(config.get(ConfigKeys.MAX_NAMESPACES_PER_SESSION))
                 .maxAuthBytes(config.get(ConfigKeys.MAX_AUTH_BYTES))
                 .maxRoomsPerSocket(coreRoomLimit(config.get(ConfigKeys.MAX_ROOMS_PER_SOCKET)))
-                .decoderLimits(DecoderLimits.DEFAULTS.withMaxEventNameLength(
-                        config.get(ConfigKeys.MAX_EVENT_NAME_LENGTH)));
+                .decoderLimits(DecoderLimits.DEFAULTS
+                        .withMaxEventNameLength(config.get(ConfigKeys.MAX_EVENT_NAME_LENGTH))
+                        .withMaxAttachments(config.get(ConfigKeys.MAX_ATTACHMENTS))
+                        .withMaxNestingDepth(config.get(ConfigKeys.MAX_NESTING_DEPTH)));
         SwitchboardMetrics metrics = new SwitchboardMetrics(config.get(ConfigKeys.METRICS_MAX_EVENT_NAMES));
         // rate limits at the door (per client address) and the drain's refusal of new handshakes
         RateLimitSettings limits = RateLimitSettings.from(config);

@@ -150,6 +150,10 @@ public final class ConfigKeys {
             "the largest handshake auth payload (the CONNECT packet), in bytes; more: CONNECT_ERROR");
     public static final Option<Integer> MAX_EVENT_NAME_LENGTH = add("limits.maxEventNameLength", 512,
             Types.integer(1, Integer.MAX_VALUE), null, "the longest event name, in characters; more: disconnected");
+    public static final Option<Integer> MAX_ATTACHMENTS = add("limits.maxAttachments", 10,
+            Types.integer(0, 10_000), null, "binary attachments per packet; 0 refuses binary; more: disconnected");
+    public static final Option<Integer> MAX_NESTING_DEPTH = add("limits.maxNestingDepth", 32,
+            Types.integer(1, 1000), null, "nesting of arrays and objects in a packet; deeper: disconnected");
     public static final Option<Integer> MAX_HTTP_HEADER_SIZE = add("limits.maxHttpHeaderSize", 16_384,
             Types.integer(256, Integer.MAX_VALUE), null, "bytes of HTTP headers per request; more: HTTP 431");
     public static final Option<Integer> MAX_HTTP_HEADER_COUNT = add("limits.maxHttpHeaderCount", 100,
