@@ -135,14 +135,15 @@ final class Client implements SessionListener {
 
     private void connect(Packet packet) {
         String name = packet.namespace();
+        // checked first: looking a dynamic namespace up creates it
+        if (byNamespace.size() + connecting.size() >= server.options().maxNamespacesPerSession()) {
+            refuseConnect(name, TOO_MANY_NAMESPACES);
+            return;
+        }
         Namespace namespace = server.namespaceFor(name);
         if (namespace == null) {
             server.options().observer().connectRefused(name, "invalid namespace");
             write(server.encode(Packet.connectError(name, "Invalid namespace")), false);
-            return;
-        }
-        if (byNamespace.size() + connecting.size() >= server.options().maxNamespacesPerSession()) {
-            refuseConnect(name, TOO_MANY_NAMESPACES);
             return;
         }
         connecting.add(name);
