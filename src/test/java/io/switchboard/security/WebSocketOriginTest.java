@@ -90,6 +90,10 @@ class WebSocketOriginTest {
         assertEquals(0, server.sessionCount());
 
         assertTrue(upgrade("EIO=4&transport=websocket", ALLOWED).startsWith("HTTP/1.1 101 "));
+        // a page this server served itself is same-origin
+        assertTrue(upgrade("EIO=4&transport=websocket", "http://127.0.0.1:" + port).startsWith("HTTP/1.1 101 "));
+        assertTrue(upgrade("EIO=4&transport=websocket", "http://127.0.0.1:" + (port + 1))
+                .startsWith("HTTP/1.1 403 "));
         // no Origin: not a browser page, which could not be told from any other client anyway
         assertTrue(upgrade("EIO=4&transport=websocket", null).startsWith("HTTP/1.1 101 "));
     }
