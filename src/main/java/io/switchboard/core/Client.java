@@ -1,9 +1,12 @@
 package io.switchboard.core;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -25,11 +28,15 @@ import org.slf4j.LoggerFactory;
  */
 final class Client implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(Client.class);
+    static final String TOO_MANY_NAMESPACES = "Too many namespaces";
+    static final String AUTH_TOO_LARGE = "Handshake auth too large";
 
     private final Server server;
     private final EngineSession session;
     private final PacketDecoder decoder;
     private final Map<String, Socket> byNamespace = new HashMap<>(2);
+    /** Namespaces whose CONNECT is still in the middlewares or the recovery store; they count against the limit. */
+    private final Set<String> connecting = new HashSet<>(2);
     private Runnable connectTimeout;
     private boolean closed;
 
@@ -72,7 +79,9 @@ final class Client implements SessionListener {
     public void onMessage(String text) {
         try {
             Packet packet = decoder.add(text);
-            if (packet != null) {
+            if (packet != null && packet.type() == PacketType.CONNECT && tooLarge(text)) {
+                refuseConnect(packet.namespace(), AUTH_TOO_LARGE);
+            } else if (packet != null) {
                 route(packet);
             }
         } catch (PacketDecodingException e) {
@@ -92,6 +101,13 @@ final class Client implements SessionListener {
         }
     }
 
+    /** Whether a CONNECT's text (namespace and auth) is over maxAuthBytes in UTF-8. */
+    private boolean tooLarge(String text) {
+        int max = server.options().maxAuthBytes();
+        // a UTF-16 unit is at most 3 UTF-8 bytes: count bytes only when the length alone cannot tell
+        return text.length() > max || text.length() * 3L > max && text.getBytes(StandardCharsets.UTF_8).length > max;
+    }
+
     private void onParseError(PacketDecodingException e) {
         log.debug("session {} sent an invalid packet: {}", session.id(), e.getMessage());
         close(DisconnectReason.PARSE_ERROR);
@@ -100,7 +116,12 @@ final class Client implements SessionListener {
     private void route(Packet packet) {
         server.options().observer().packetIn(packet.type());
         Socket socket = byNamespace.get(packet.namespace());
-        if (socket == null && packet.type() == PacketType.CONNECT) {
+        if (socket == null && packet.type() == PacketType.CONNECT && connecting.contains(packet.namespace())) {
+            // the client sends CONNECT twice when connect() is called on a socket its manager opened already; the
+            // answer to the first serves both, and a second socket would escape maxNamespacesPerSession
+            log.debug("session {} repeated CONNECT for namespace {} while it is pending", session.id(),
+                    packet.namespace());
+        } else if (socket == null && packet.type() == PacketType.CONNECT) {
             connect(packet);
         } else if (socket != null && packet.type() != PacketType.CONNECT
                 && packet.type() != PacketType.CONNECT_ERROR) {
@@ -114,12 +135,18 @@ final class Client implements SessionListener {
 
     private void connect(Packet packet) {
         String name = packet.namespace();
+        // checked first: looking a dynamic namespace up creates it
+        if (byNamespace.size() + connecting.size() >= server.options().maxNamespacesPerSession()) {
+            refuseConnect(name, TOO_MANY_NAMESPACES);
+            return;
+        }
         Namespace namespace = server.namespaceFor(name);
         if (namespace == null) {
             server.options().observer().connectRefused(name, "invalid namespace");
             write(server.encode(Packet.connectError(name, "Invalid namespace")), false);
             return;
         }
+        connecting.add(name);
         ObjectNode auth = packet.data() instanceof ObjectNode object ? object
                 : JsonNodeFactory.instance.objectNode();
         Handshake handshake = Handshake.of(session.request(), auth);
@@ -155,8 +182,20 @@ final class Client implements SessionListener {
         }));
     }
 
+    private void refuseConnect(String namespace, String message) {
+        log.debug("session {} refused for namespace {}: {}", session.id(), namespace, message);
+        server.options().observer().connectRefused(namespace, message);
+        write(server.encode(Packet.connectError(namespace, message)), false);
+    }
+
+    /** A CONNECT of this client was refused by a middleware. */
+    void refused(String namespace) {
+        connecting.remove(namespace);
+    }
+
     /** The namespace accepted a socket of this client. */
     void added(Socket socket) {
+        connecting.remove(socket.namespace().name());
         byNamespace.put(socket.namespace().name(), socket);
         if (connectTimeout != null) {
             connectTimeout.run();

@@ -8,6 +8,9 @@ public final class ServerOptions {
     private EngineOptions engine = new EngineOptions();
     private long connectTimeout = 45_000;
     private DecoderLimits decoderLimits = DecoderLimits.DEFAULTS;
+    private int maxNamespacesPerSession = 32;
+    private int maxRoomsPerSocket = 1_000;
+    private int maxAuthBytes = 16 * 1024;
     private AdapterFactory adapter = InMemoryAdapter::new;
     private RecoveryOptions connectionStateRecovery;
     private ServerObserver observer = ServerObserver.NONE;
@@ -49,6 +52,53 @@ public final class ServerOptions {
     public ServerOptions decoderLimits(DecoderLimits value) {
         this.decoderLimits = value;
         return this;
+    }
+
+    public int maxNamespacesPerSession() {
+        return maxNamespacesPerSession;
+    }
+
+    /**
+     * Namespaces one connection may join at once; a CONNECT beyond them gets CONNECT_ERROR "Too many namespaces"
+     * and the connection stays usable. Each namespace socket costs memory, and dynamic namespaces would otherwise
+     * let one client make as many as it likes.
+     */
+    public ServerOptions maxNamespacesPerSession(int value) {
+        this.maxNamespacesPerSession = positive("maxNamespacesPerSession", value);
+        return this;
+    }
+
+    public int maxRoomsPerSocket() {
+        return maxRoomsPerSocket;
+    }
+
+    /**
+     * Rooms one socket may be in, its own included: {@link Socket#join} beyond them throws
+     * {@link TooManyRoomsException} and joins none of the rooms asked for.
+     */
+    public ServerOptions maxRoomsPerSocket(int value) {
+        this.maxRoomsPerSocket = positive("maxRoomsPerSocket", value);
+        return this;
+    }
+
+    public int maxAuthBytes() {
+        return maxAuthBytes;
+    }
+
+    /**
+     * The largest CONNECT packet (the handshake's {@code auth} payload and the namespace), in UTF-8 bytes; a larger
+     * one gets CONNECT_ERROR "Handshake auth too large". The auth object is kept with the socket for its lifetime.
+     */
+    public ServerOptions maxAuthBytes(int value) {
+        this.maxAuthBytes = positive("maxAuthBytes", value);
+        return this;
+    }
+
+    private static int positive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(name + " must be positive, was " + value);
+        }
+        return value;
     }
 
     public AdapterFactory adapter() {

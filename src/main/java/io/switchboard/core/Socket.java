@@ -388,10 +388,24 @@ public final class Socket {
         return join(Arrays.asList(rooms));
     }
 
+    /**
+     * Joins all the rooms, or none of them when that would take this socket past
+     * {@link ServerOptions#maxRoomsPerSocket()} ({@link TooManyRoomsException}).
+     */
     public Socket join(Collection<String> rooms) {
-        if (!disconnected) {
-            namespace.adapter().addAll(id, Set.copyOf(rooms));
+        if (disconnected) {
+            return this;
         }
+        Set<String> wanted = Set.copyOf(rooms);
+        int limit = namespace.server().options().maxRoomsPerSocket();
+        Set<String> current = rooms();
+        if (current.size() + wanted.size() > limit) {
+            long added = wanted.stream().filter(room -> !current.contains(room)).count();
+            if (current.size() + added > limit) {
+                throw new TooManyRoomsException(limit);
+            }
+        }
+        namespace.adapter().addAll(id, wanted);
         return this;
     }
 
@@ -453,9 +467,10 @@ public final class Socket {
      */
     void onConnect(Packet connectReply) {
         connected = true;
-        join(id);
+        // the rooms of a recovered socket were within the limit when it joined them
+        namespace.adapter().addAll(id, Set.of(id));
         if (roomsToRestore != null) {
-            join(roomsToRestore);
+            namespace.adapter().addAll(id, roomsToRestore);
             roomsToRestore = null;
         }
         pendingReply = connectReply;

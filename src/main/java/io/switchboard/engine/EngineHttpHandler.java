@@ -88,7 +88,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             if (session == null) {
                 refuse(ctx, keepAlive, origin, EngineError.UNKNOWN_SID);
             } else if (upgrade && transport == EngineOptions.Transport.WEBSOCKET) {
-                acceptWebSocket(ctx, req, session, null);
+                if (originAllowed(origin, req)) {
+                    acceptWebSocket(ctx, req, session, null);
+                } else {
+                    refuse(ctx, keepAlive, origin, EngineError.FORBIDDEN);
+                }
             } else if (upgrade || transport != EngineOptions.Transport.POLLING) {
                 refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             } else {
@@ -102,6 +106,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (upgrade != (transport == EngineOptions.Transport.WEBSOCKET)) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+            return;
+        }
+        if (upgrade && !originAllowed(origin, req)) {
+            refuse(ctx, keepAlive, origin, EngineError.FORBIDDEN);
             return;
         }
         HandshakeRequest handshake = handshakeRequest(ctx, req);
@@ -227,6 +235,23 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 pipeline.remove(name);
             }
         }
+    }
+
+    /**
+     * Browsers apply no CORS to websockets: a page from any site may open one with the user's cookies. So with an
+     * origin list configured, an upgrade whose Origin is not on it is refused. A request without Origin does not
+     * come from a browser page, and a non-browser client could claim any origin anyway. A page served by this
+     * server itself (its Origin names the Host it asked) is same-origin, which CORS never restricts either.
+     */
+    private boolean originAllowed(String origin, FullHttpRequest req) {
+        CorsOptions cors = options.cors();
+        return origin == null || !cors.enabled() || cors.allows(origin) || sameOrigin(origin,
+                req.headers().get(HttpHeaderNames.HOST));
+    }
+
+    private static boolean sameOrigin(String origin, String host) {
+        int schemeEnd = origin.indexOf("://");
+        return host != null && schemeEnd > 0 && origin.substring(schemeEnd + 3).equalsIgnoreCase(host);
     }
 
     private void refuse(ChannelHandlerContext ctx, boolean keepAlive, String origin, EngineError error) {

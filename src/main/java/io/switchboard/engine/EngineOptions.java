@@ -37,6 +37,9 @@ public final class EngineOptions {
     private boolean perMessageDeflate;
     private EngineObserver observer = EngineObserver.NONE;
     private long maxBufferedBytes = 4L * 1024 * 1024;
+    private int maxInitialLineLength = 8 * 1024;
+    private int maxHeaderSize = 16 * 1024;
+    private int maxHeaderCount = 100;
 
     public String path() {
         return path;
@@ -152,6 +155,39 @@ public final class EngineOptions {
      */
     public EngineOptions maxBufferedBytes(long bytes) {
         this.maxBufferedBytes = positive("maxBufferedBytes", bytes);
+        return this;
+    }
+
+    public int maxInitialLineLength() {
+        return maxInitialLineLength;
+    }
+
+    /** The longest HTTP request line (method, URI with its query, version); longer gets 414 and a closed connection. */
+    public EngineOptions maxInitialLineLength(int bytes) {
+        this.maxInitialLineLength = (int) positive("maxInitialLineLength", bytes);
+        return this;
+    }
+
+    public int maxHeaderSize() {
+        return maxHeaderSize;
+    }
+
+    /**
+     * The most bytes of HTTP headers one request may have (Node's default, 16 KiB); more gets 431 and a closed
+     * connection.
+     */
+    public EngineOptions maxHeaderSize(int bytes) {
+        this.maxHeaderSize = (int) positive("maxHeaderSize", bytes);
+        return this;
+    }
+
+    public int maxHeaderCount() {
+        return maxHeaderCount;
+    }
+
+    /** The most HTTP header fields one request may have; more gets 431 and a closed connection. */
+    public EngineOptions maxHeaderCount(int count) {
+        this.maxHeaderCount = (int) positive("maxHeaderCount", count);
         return this;
     }
 

@@ -30,6 +30,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.HttpContentCompressor;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import org.slf4j.Logger;
@@ -110,7 +111,10 @@ public final class EngineServer {
     }
 
     private void configure(ChannelPipeline pipeline) {
-        pipeline.addLast("http", new HttpServerCodec());
+        pipeline.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+                .setMaxInitialLineLength(options.maxInitialLineLength())
+                .setMaxHeaderSize(options.maxHeaderSize())));
+        pipeline.addLast("http-head-guard", new RequestHeadGuard(options.maxHeaderCount()));
         if (options.httpCompression()) {
             pipeline.addLast("http-compressor", new HttpContentCompressor(COMPRESSION_THRESHOLD,
                     StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));

@@ -35,7 +35,7 @@ public final class PacketReader {
         StreamReadConstraints constraints = StreamReadConstraints.builder()
                 .maxNestingDepth(limits.maxNestingDepth())
                 .maxStringLength(limits.maxStringLength())
-                .maxNameLength(limits.maxStringLength())
+                .maxNameLength(Math.min(limits.maxKeyLength(), limits.maxStringLength()))
                 .build();
         JsonFactory factory = JsonFactory.builder().streamReadConstraints(constraints).build();
         // JSON.parse refuses anything after the value, and so must we: `2["a"]["b"]` is not a packet.
@@ -123,6 +123,10 @@ public final class PacketReader {
         String violation = PayloadRules.violation(type, data);
         if (violation != null) {
             throw new PacketDecodingException("invalid payload: " + violation);
+        }
+        if ((type == PacketType.EVENT || type == PacketType.BINARY_EVENT) && data.get(0).isTextual()
+                && data.get(0).textValue().length() > limits.maxEventNameLength()) {
+            throw new PacketDecodingException("event name longer than " + limits.maxEventNameLength());
         }
         return new Packet(type, namespace, data, ackId, attachments);
     }

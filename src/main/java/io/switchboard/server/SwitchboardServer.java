@@ -14,6 +14,7 @@ import io.switchboard.adapter.redis.RedisAdapterOptions;
 import io.switchboard.core.RecoveryOptions;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
+import io.switchboard.protocol.DecoderLimits;
 import io.switchboard.engine.CorsOptions;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.server.api.ApiHttpHandler;
@@ -93,10 +94,20 @@ public final class SwitchboardServer {
                 .pingInterval(config.get(ConfigKeys.PING_INTERVAL))
                 .pingTimeout(config.get(ConfigKeys.PING_TIMEOUT))
                 .maxHttpBufferSize(config.get(ConfigKeys.MAX_HTTP_BUFFER_SIZE))
+                .maxHeaderSize(config.get(ConfigKeys.MAX_HTTP_HEADER_SIZE))
+                .maxHeaderCount(config.get(ConfigKeys.MAX_HTTP_HEADER_COUNT))
+                .maxInitialLineLength(config.get(ConfigKeys.MAX_HTTP_REQUEST_LINE))
                 .transports(transports(config.get(ConfigKeys.TRANSPORTS)))
                 .cors(cors(config.get(ConfigKeys.CORS_ORIGINS), config.get(ConfigKeys.CORS_CREDENTIALS)));
         ServerOptions options = new ServerOptions().engine(engine)
-                .connectTimeout(config.get(ConfigKeys.CONNECT_TIMEOUT));
+                .connectTimeout(config.get(ConfigKeys.CONNECT_TIMEOUT))
+                .maxNamespacesPerSession(config.get(ConfigKeys.MAX_NAMESPACES_PER_SESSION))
+                .maxAuthBytes(config.get(ConfigKeys.MAX_AUTH_BYTES))
+                .maxRoomsPerSocket(coreRoomLimit(config.get(ConfigKeys.MAX_ROOMS_PER_SOCKET)))
+                .decoderLimits(DecoderLimits.DEFAULTS
+                        .withMaxEventNameLength(config.get(ConfigKeys.MAX_EVENT_NAME_LENGTH))
+                        .withMaxAttachments(config.get(ConfigKeys.MAX_ATTACHMENTS))
+                        .withMaxNestingDepth(config.get(ConfigKeys.MAX_NESTING_DEPTH)));
         SwitchboardMetrics metrics = new SwitchboardMetrics(config.get(ConfigKeys.METRICS_MAX_EVENT_NAMES));
         // rate limits at the door (per client address) and the drain's refusal of new handshakes
         RateLimitSettings limits = RateLimitSettings.from(config);
@@ -222,6 +233,14 @@ public final class SwitchboardServer {
         Set<EngineOptions.Transport> transports = EnumSet.noneOf(EngineOptions.Transport.class);
         names.forEach(name -> transports.add(EngineOptions.Transport.of(name)));
         return transports;
+    }
+
+    /**
+     * The core's ceiling on rooms per socket, a backstop above rooms.maxRoomsPerSocket (which join-room enforces
+     * with its own refusal): room for the socket's own room, its user and org rooms and what the server joins.
+     */
+    private static int coreRoomLimit(int joinRoomLimit) {
+        return Math.max(new ServerOptions().maxRoomsPerSocket(), joinRoomLimit + 1_000);
     }
 
     private static CorsOptions cors(List<String> origins, boolean credentials) {

@@ -142,6 +142,26 @@ public final class ConfigKeys {
                     text -> text.length() >= 16 ? null : "a key of at least 16 characters"), true),
             HIDE, "keys for the HTTP API; [] disables it");
 
+    // ---- limits on what a client sends ----
+    public static final Option<Integer> MAX_NAMESPACES_PER_SESSION = add("limits.maxNamespacesPerSession", 32,
+            Types.integer(1, 100_000), null, "namespaces one connection may join at once; more: CONNECT_ERROR");
+    public static final Option<Integer> MAX_AUTH_BYTES = add("limits.maxAuthBytes", 16_384,
+            Types.integer(1, Integer.MAX_VALUE), null,
+            "the largest handshake auth payload (the CONNECT packet), in bytes; more: CONNECT_ERROR");
+    public static final Option<Integer> MAX_EVENT_NAME_LENGTH = add("limits.maxEventNameLength", 512,
+            Types.integer(1, Integer.MAX_VALUE), null, "the longest event name, in characters; more: disconnected");
+    public static final Option<Integer> MAX_ATTACHMENTS = add("limits.maxAttachments", 10,
+            Types.integer(0, 10_000), null, "binary attachments per packet; 0 refuses binary; more: disconnected");
+    public static final Option<Integer> MAX_NESTING_DEPTH = add("limits.maxNestingDepth", 32,
+            Types.integer(1, 1000), null, "nesting of arrays and objects in a packet; deeper: disconnected");
+    public static final Option<Integer> MAX_HTTP_HEADER_SIZE = add("limits.maxHttpHeaderSize", 16_384,
+            Types.integer(256, Integer.MAX_VALUE), null, "bytes of HTTP headers per request; more: HTTP 431");
+    public static final Option<Integer> MAX_HTTP_HEADER_COUNT = add("limits.maxHttpHeaderCount", 100,
+            Types.integer(1, 100_000), null, "HTTP header fields per request; more: HTTP 431");
+    public static final Option<Integer> MAX_HTTP_REQUEST_LINE = add("limits.maxHttpRequestLine", 8_192,
+            Types.integer(256, Integer.MAX_VALUE), null,
+            "bytes of the HTTP request line (method, URL with query, version); more: HTTP 414");
+
     // ---- presence ----
     public static final Option<Boolean> PRESENCE_ENABLED = add("presence.enabled", true, Types.bool(), null,
             "track which users are online (in Redis with adapter.type redis) and announce the changes");
