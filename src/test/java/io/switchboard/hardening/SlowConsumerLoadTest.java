@@ -165,6 +165,8 @@ class SlowConsumerLoadTest {
             assertEquals("transport error", socketDisconnectReasons.get(slowSocketIds.get(i)), report);
         }
         for (RawWebSocket ws : nonReaders) {
+            // the server lets go of the connection without waiting for a peer that takes no bytes
+            waitUntil(30_000, () -> !serverHolds(port, ws.socket.getLocalPort()));
             assertTrue(ws.serverHasClosed(), "the server closed the non-reading websocket");
         }
         assertEquals(slowSids.size(), slowConsumers.size(), "no attentive client was taken for a slow one: " + report);
@@ -181,7 +183,7 @@ class SlowConsumerLoadTest {
         assertTrue(peak.heapAfterGc() <= baseline.heapAfterGc() + 128 * MIB, report);
         assertTrue(after.heapAfterGc() <= baseline.heapAfterGc() + 64 * MIB, report);
         // generous for a loaded two-core machine; a reader stuck behind a non-reader would wait seconds
-        assertTrue(during.p99Millis() <= Math.max(2_000, 5 * before.p99Millis()), report);
+        assertTrue(during.p99Millis() <= Math.max(3_000, 5 * before.p99Millis()), report);
     }
 
     private static MemoryProbe.Sample peak(List<MemoryProbe.Sample> samples) {
@@ -190,6 +192,14 @@ class SlowConsumerLoadTest {
                 samples.stream().mapToLong(MemoryProbe.Sample::allocatorDirect).max().orElse(0),
                 samples.stream().mapToLong(MemoryProbe.Sample::nioDirect).max().orElse(0),
                 samples.stream().mapToLong(MemoryProbe.Sample::nettyCounted).max().orElse(0));
+    }
+
+    private static boolean serverHolds(int serverPort, int clientPort) {
+        try {
+            return TcpTable.serverHolds(serverPort, clientPort);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String sid(String packet) {
