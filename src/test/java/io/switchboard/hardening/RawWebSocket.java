@@ -33,6 +33,11 @@ final class RawWebSocket implements AutoCloseable {
      * KiB makes a client that stops reading stop taking bytes soon.
      */
     static RawWebSocket open(int port, int receiveBufferBytes) throws IOException {
+        return open(port, "EIO=4&transport=websocket", receiveBufferBytes);
+    }
+
+    /** The same with the given query, e.g. the sid of a polling session to upgrade. */
+    static RawWebSocket open(int port, String query, int receiveBufferBytes) throws IOException {
         Socket socket = new Socket();
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes);
@@ -40,24 +45,30 @@ final class RawWebSocket implements AutoCloseable {
         socket.setSoTimeout(10_000);
         socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
         RawWebSocket ws = new RawWebSocket(socket);
-        ws.upgrade(port);
+        try {
+            ws.upgrade(port, query);
+        } catch (IOException e) {
+            ws.close();
+            throw e;
+        }
         return ws;
     }
 
-    private void upgrade(int port) throws IOException {
-        String request = "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+    private void upgrade(int port, String query) throws IOException {
+        String request = "GET /socket.io/?" + query + " HTTP/1.1\r\n"
                 + "Host: 127.0.0.1:" + port + "\r\n"
                 + "Upgrade: websocket\r\nConnection: Upgrade\r\n"
                 + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
         out.write(request.getBytes(StandardCharsets.US_ASCII));
         out.flush();
-        String head = readHead();
+        String head = readHead(in);
         if (!head.startsWith("HTTP/1.1 101")) {
             throw new IOException("websocket upgrade refused: " + head);
         }
     }
 
-    private String readHead() throws IOException {
+    /** The response head, up to and including the blank line. */
+    static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int matched = 0;
         while (matched < 4) {
