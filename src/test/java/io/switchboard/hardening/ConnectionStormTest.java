@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,7 +42,7 @@ class ConnectionStormTest {
     private static final int UNREAD_WEBSOCKETS = 1_000;
     private static final int ABANDONED_PROBES = 500;
     private static final int DROPPED_REQUESTS = 500;
-    private static final int STORM_THREADS = 8;
+    private static final int STORM_THREADS = 32;
 
     private final AtomicInteger opened = new AtomicInteger();
     private final AtomicInteger closed = new AtomicInteger();
@@ -90,11 +91,20 @@ class ConnectionStormTest {
         pool = Executors.newFixedThreadPool(STORM_THREADS);
         List<Future<?>> storm = new ArrayList<>();
         long start = System.nanoTime();
-        submit(storm, POLLING_ABANDONED, () -> pollingHandshake(port));
-        submit(storm, SILENT_WEBSOCKETS, () -> silentWebSocket(port));
-        submit(storm, UNREAD_WEBSOCKETS, () -> unreadWebSocket(port));
-        submit(storm, ABANDONED_PROBES, () -> abandonedProbe(port));
-        submit(storm, DROPPED_REQUESTS, () -> droppedRequest(port));
+        List<ThrowingTask> tasks = new ArrayList<>();
+        tasks.addAll(Collections.nCopies(POLLING_ABANDONED, () -> pollingHandshake(port)));
+        tasks.addAll(Collections.nCopies(SILENT_WEBSOCKETS, () -> silentWebSocket(port)));
+        tasks.addAll(Collections.nCopies(UNREAD_WEBSOCKETS, () -> unreadWebSocket(port)));
+        tasks.addAll(Collections.nCopies(ABANDONED_PROBES, () -> abandonedProbe(port)));
+        tasks.addAll(Collections.nCopies(DROPPED_REQUESTS, () -> droppedRequest(port)));
+        // the kinds mixed, as they would come from many misbehaving clients at once
+        Collections.shuffle(tasks, new Random(7));
+        for (ThrowingTask task : tasks) {
+            storm.add(pool.submit(() -> {
+                task.run();
+                return null;
+            }));
+        }
         for (Future<?> f : storm) {
             f.get(5, TimeUnit.MINUTES);
         }
@@ -126,15 +136,6 @@ class ConnectionStormTest {
         assertEquals(0, serverConnections(port), report);
         assertEquals(opened.get(), closed.get(), report);
         assertTrue(opened.get() >= handshakes, report);
-    }
-
-    private void submit(List<Future<?>> storm, int count, ThrowingTask task) {
-        for (int i = 0; i < count; i++) {
-            storm.add(pool.submit(() -> {
-                task.run();
-                return null;
-            }));
-        }
     }
 
     @FunctionalInterface
