@@ -113,14 +113,14 @@ class ConnectionStormTest {
         long peakFiles = openFiles();
 
         // the timeouts run out while the probe keeps going; it holds at most one session and connection itself
-        SlowConsumerLoadTest.waitUntil(60_000, () -> server.engine().sessionCount() <= 1
+        Eventually.waitUntil(60_000, () -> server.engine().sessionCount() <= 1
                 && server.sockets().localSockets().size() <= 1 && serverConnections(port) <= 1);
         probe.stop();
         prober.join(30_000);
-        SlowConsumerLoadTest.waitUntil(30_000, () -> server.engine().sessionCount() == 0
+        Eventually.waitUntil(30_000, () -> server.engine().sessionCount() == 0
                 && server.sockets().localSockets().isEmpty() && serverConnections(port) == 0);
         closeAll(heldOpen);
-        SlowConsumerLoadTest.waitUntil(30_000, () -> openFiles() <= baselineFiles + 20);
+        Eventually.waitUntil(30_000, () -> openFiles() <= baselineFiles + 20);
 
         String report = String.format("%d handshakes (+%d dropped requests) in %.1f s: %.0f handshakes/s;"
                         + " probes answered %d; sessions opened %d, closed %d %s; open files baseline %d, peak %d, end %d;"
@@ -168,7 +168,7 @@ class ConnectionStormTest {
     /** A polling session whose websocket probe is answered, and never followed by the upgrade. */
     private void abandonedProbe(int port) throws IOException {
         PlainHttp.Response open = PlainHttp.get(port, "/socket.io/?EIO=4&transport=polling");
-        String sid = SlowConsumerLoadTest.sid(open.body());
+        String sid = Sids.of(open.body());
         RawWebSocket ws = RawWebSocket.open(port, "EIO=4&transport=websocket&sid=" + sid, 0);
         heldOpen.add(ws.socket);
         ws.sendText("2probe");

@@ -41,7 +41,7 @@ class VolatileDeliveryTest {
     void aPollingClientGetsAVolatileEventOnlyWhileItsGetWaits() throws Exception {
         start(new EngineOptions());
         String base = "/socket.io/?EIO=4&transport=polling";
-        String sid = SlowConsumerLoadTest.sid(PlainHttp.get(port, base).body());
+        String sid = Sids.of(PlainHttp.get(port, base).body());
         String session = base + "&sid=" + sid;
         PlainHttp.Response posted = PlainHttp.exchange(port, "POST " + session + " HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                 + "Content-Type: text/plain\r\nContent-Length: 2\r\n\r\n40");
@@ -63,7 +63,7 @@ class VolatileDeliveryTest {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        SlowConsumerLoadTest.waitUntil(10_000, engineSession::canTakeMore);
+        Eventually.waitUntil(10_000, engineSession::canTakeMore);
         server.sockets().asVolatile().emit("volatile", 3);
         assertEquals("42[\"volatile\",3]", waiting.get(10, TimeUnit.SECONDS).body());
     }
@@ -73,7 +73,7 @@ class VolatileDeliveryTest {
         // a limit high enough that the stalled client is not cut off while the test fills its connection
         start(new EngineOptions().maxBufferedBytes(256L * 1024 * 1024));
         try (RawWebSocket ws = RawWebSocket.open(port, 4096)) {
-            String sid = SlowConsumerLoadTest.sid(ws.readText());
+            String sid = Sids.of(ws.readText());
             ws.sendText("40");
             assertTrue(ws.readText().startsWith("40{"));
             EngineSession engineSession = server.engine().session(sid);

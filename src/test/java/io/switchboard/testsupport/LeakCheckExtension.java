@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * check collects garbage and allocates until pending reports are out.
  */
 public final class LeakCheckExtension implements AfterEachCallback, AfterAllCallback {
-    private static final int FLUSH_ROUNDS = 3;
+    private static final int FLUSH_ROUNDS = 2;
 
     @Override
     public void afterEach(ExtensionContext context) {
