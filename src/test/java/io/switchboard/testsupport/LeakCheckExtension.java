@@ -79,12 +79,12 @@ public final class LeakCheckExtension implements AfterEachCallback, AfterAllCall
 
     private static LeakReportAppender appender() {
         LoggerContext logging = (LoggerContext) LoggerFactory.getILoggerFactory();
-        Logger root = logging.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
-        if (root.getAppender(LeakReportAppender.NAME) instanceof LeakReportAppender appender) {
+        Logger leakLogger = logging.getLogger(ResourceLeakDetector.class);
+        if (leakLogger.getAppender(LeakReportAppender.NAME) instanceof LeakReportAppender appender) {
             return appender;
         }
         // without the appender the check would pass whatever leaked
         throw new IllegalStateException("logback-test.xml must attach the " + LeakReportAppender.NAME
-                + " appender to the root logger");
+                + " appender to the logger " + ResourceLeakDetector.class.getName());
     }
 }
