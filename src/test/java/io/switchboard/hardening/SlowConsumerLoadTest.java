@@ -178,10 +178,11 @@ class SlowConsumerLoadTest {
         assertTrue(peak.nioDirect() <= baseline.nioDirect() + 32 * MIB, report);
         assertTrue(peak.heapAfterGc() <= baseline.heapAfterGc() + 128 * MIB, report);
         assertTrue(after.heapAfterGc() <= baseline.heapAfterGc() + 64 * MIB, report);
-        // generous for a loaded two-core machine (other builds share it): the typical delivery must not slow down
-        // because of the non-readers, and even the slowest stay within seconds
-        assertTrue(during.p50Millis() <= Math.max(1_000, 5 * before.p50Millis()), report);
-        assertTrue(during.p99Millis() <= Math.max(10_000, 5 * before.p99Millis()), report);
+        // relative to the run without non-readers, and generous, for a two-core machine that other builds share
+        // (its load alone has pushed the median past a second): a broadcast path held up by a non-reader until its
+        // cut-off (8 to 15 s here) would still fail this
+        assertTrue(during.p50Millis() <= Math.max(2_000, 5 * before.p50Millis()), report);
+        assertTrue(during.p99Millis() <= Math.max(5_000, 5 * before.p99Millis()), report);
     }
 
     private static MemoryProbe.Sample peak(List<MemoryProbe.Sample> samples) {
