@@ -53,7 +53,14 @@ function javaExecutable() {
 
 // Every process started here, so none outlives the test file even when a test forgets stop().
 const running = new Set();
+// Netty's leak reports from the fixtures (run at paranoid level): any one fails this test file.
+const LEAK_MARK = "LEAK:";
+const leaks = [];
 process.on("exit", () => {
+  if (leaks.length > 0) {
+    process.stderr.write(`Netty reported leaked buffers in Java fixtures:\n${leaks.join("\n")}\n`);
+    process.exitCode = 1;
+  }
   for (const child of running) {
     try {
       child.kill("SIGKILL");
@@ -92,7 +99,8 @@ export function startJava(mainClass, args = [], options = {}) {
     echo = Boolean(process.env.SWITCHBOARD_E2E_ECHO),
   } = options;
 
-  const command = [javaExecutable(), ...jvmArgs, "-cp", classpath, mainClass, ...args];
+  const leakLevel = "-Dio.netty.leakDetection.level=paranoid";
+  const command = [javaExecutable(), leakLevel, ...jvmArgs, "-cp", classpath, mainClass, ...args];
   const child = spawn(command[0], command.slice(1), {
     cwd,
     env: { ...process.env, ...env },
@@ -101,8 +109,14 @@ export function startJava(mainClass, args = [], options = {}) {
   running.add(child);
 
   let output = "";
+  let leakTail = "";
   const record = (stream, text) => {
     if (echo) process.stderr.write(text);
+    // a report may straddle two chunks; it is recorded once, with what follows the mark in this chunk
+    const scanned = leakTail + text;
+    const at = scanned.indexOf(LEAK_MARK);
+    if (at >= 0) leaks.push(`${mainClass}: ${scanned.slice(at, at + 2_000)}`);
+    leakTail = at >= 0 ? "" : scanned.slice(-LEAK_MARK.length);
     if (output.length < MAX_OUTPUT_CHARS) {
       output += stream === "stderr" ? text.replace(/^(?=.)/gm, "[stderr] ") : text;
     }
@@ -127,12 +141,17 @@ export function startJava(mainClass, args = [], options = {}) {
           child.kill("SIGTERM");
           const timer = setTimeout(() => child.kill("SIGKILL"), stopTimeoutMs);
           try {
-            return await exited;
+            await exited;
           } finally {
             clearTimeout(timer);
           }
         }
-        return exited;
+        const result = await exited;
+        const leakAt = output.indexOf(LEAK_MARK);
+        if (leakAt >= 0) {
+          throw new Error(`${mainClass} reported a leaked buffer:\n${output.slice(leakAt, leakAt + 4_000)}`);
+        }
+        return result;
       })();
     }
     return stopping;

@@ -174,6 +174,7 @@ public final class EngineSession {
     private void checkBacklog() {
         if (state == State.OPEN && bufferedBytes + transport.pendingBytes() > options.maxBufferedBytes()) {
             options.observer().slowConsumer(this);
+            transport.abort();
             onClose("transport error", "slow consumer");
         }
     }

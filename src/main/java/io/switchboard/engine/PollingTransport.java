@@ -8,7 +8,8 @@ import java.util.List;
  */
 final class PollingTransport implements Transport {
     private EngineSession session;
-    private PollExchange pendingGet;
+    /** Read from broadcasting threads by {@link #canTakeMore()}, hence volatile. */
+    private volatile PollExchange pendingGet;
     private boolean closed;
 
     void attach(EngineSession session) {
@@ -23,6 +24,15 @@ final class PollingTransport implements Transport {
     @Override
     public boolean writable() {
         return pendingGet != null;
+    }
+
+    /**
+     * Only a waiting GET can take a packet now; without one a volatile packet is dropped rather than queued, as the
+     * reference server does.
+     */
+    @Override
+    public boolean canTakeMore() {
+        return !closed && pendingGet != null;
     }
 
     void onPollRequest(PollExchange exchange) {

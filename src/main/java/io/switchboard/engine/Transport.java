@@ -20,6 +20,14 @@ interface Transport {
     /** Drops the transport after an upgrade or a client close, releasing a waiting GET with a NOOP. */
     void discard();
 
+    /**
+     * Ends the transport at once, without delivering what is still queued: for a peer that does not read, to which
+     * nothing (a close frame included) would ever get through.
+     */
+    default void abort() {
+        close(List.of());
+    }
+
     /** Bytes written but not yet taken by the peer (websocket); 0 where the session's queue holds the backlog. */
     default long pendingBytes() {
         return 0;

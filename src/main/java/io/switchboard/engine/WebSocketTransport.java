@@ -1,6 +1,7 @@
 package io.switchboard.engine;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -16,6 +17,12 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * batch.
  */
 final class WebSocketTransport implements Transport {
+    /**
+     * How long the close frame may take to reach the peer before the connection is closed anyway: a peer that stops
+     * reading would otherwise hold the channel, and everything queued on it, forever.
+     */
+    static final long CLOSE_GRACE_MILLIS = 5_000;
+
     private final Channel channel;
     /** With per-message deflate the frames go through Netty's compressing encoder; otherwise prebuilt bytes do. */
     private final boolean deflate;
@@ -69,9 +76,19 @@ final class WebSocketTransport implements Transport {
         closed = true;
         if (channel.isActive()) {
             channel.writeAndFlush(new CloseWebSocketFrame()).addListener(ChannelFutureListener.CLOSE);
+            Runnable closeAnyway = channel::close;
+            var backstop = channel.eventLoop().schedule(closeAnyway, CLOSE_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(done -> backstop.cancel(false));
         } else {
             channel.close();
         }
+    }
+
+    /** Closes the connection at once; what is still queued for the peer is dropped and its buffers released. */
+    @Override
+    public void abort() {
+        closed = true;
+        channel.close();
     }
 
     @Override
