@@ -36,7 +36,7 @@ final class Client implements SessionListener {
     private final PacketDecoder decoder;
     private final Map<String, Socket> byNamespace = new HashMap<>(2);
     /** Namespaces whose CONNECT is still in the middlewares or the recovery store; they count against the limit. */
-    private final Set<String> connecting = new HashSet<>(2);
+    private Set<String> connecting;
     private Runnable connectTimeout;
     private boolean closed;
 
@@ -116,7 +116,8 @@ final class Client implements SessionListener {
     private void route(Packet packet) {
         server.options().observer().packetIn(packet.type());
         Socket socket = byNamespace.get(packet.namespace());
-        if (socket == null && packet.type() == PacketType.CONNECT && connecting.contains(packet.namespace())) {
+        if (socket == null && packet.type() == PacketType.CONNECT && connecting != null
+                && connecting.contains(packet.namespace())) {
             // the client sends CONNECT twice when connect() is called on a socket its manager opened already; the
             // answer to the first serves both, and a second socket would escape maxNamespacesPerSession
             log.debug("session {} repeated CONNECT for namespace {} while it is pending", session.id(),
@@ -136,7 +137,8 @@ final class Client implements SessionListener {
     private void connect(Packet packet) {
         String name = packet.namespace();
         // checked first: looking a dynamic namespace up creates it
-        if (byNamespace.size() + connecting.size() >= server.options().maxNamespacesPerSession()) {
+        if (byNamespace.size() + (connecting == null ? 0 : connecting.size())
+                >= server.options().maxNamespacesPerSession()) {
             refuseConnect(name, TOO_MANY_NAMESPACES);
             return;
         }
@@ -145,6 +147,10 @@ final class Client implements SessionListener {
             server.options().observer().connectRefused(name, "invalid namespace");
             write(server.encode(Packet.connectError(name, "Invalid namespace")), false);
             return;
+        }
+        if (connecting == null) {
+            // made on demand and dropped when empty: an idle connection should cost little
+            connecting = new HashSet<>(2);
         }
         connecting.add(name);
         ObjectNode auth = packet.data() instanceof ObjectNode object ? object
@@ -190,12 +196,18 @@ final class Client implements SessionListener {
 
     /** A CONNECT of this client was refused by a middleware. */
     void refused(String namespace) {
-        connecting.remove(namespace);
+        stopConnecting(namespace);
+    }
+
+    private void stopConnecting(String namespace) {
+        if (connecting != null && connecting.remove(namespace) && connecting.isEmpty()) {
+            connecting = null;
+        }
     }
 
     /** The namespace accepted a socket of this client. */
     void added(Socket socket) {
-        connecting.remove(socket.namespace().name());
+        stopConnecting(socket.namespace().name());
         byNamespace.put(socket.namespace().name(), socket);
         if (connectTimeout != null) {
             connectTimeout.run();

@@ -39,7 +39,8 @@ public final class Socket {
     private final Namespace namespace;
     private final Client client;
     private final Handshake handshake;
-    private final Map<String, Object> data = new ConcurrentHashMap<>();
+    /** Made on first use: most sockets never carry application data. */
+    private volatile Map<String, Object> data;
     /** The private session id that lets this socket be recovered; null when recovery is off. */
     private final String pid;
     private final boolean recovered;
@@ -86,7 +87,9 @@ public final class Socket {
         this.namespace = namespace;
         this.client = client;
         this.handshake = handshake;
-        this.data.putAll(session.data());
+        if (!session.data().isEmpty()) {
+            data().putAll(session.data());
+        }
         this.roomsToRestore = session.rooms();
         this.missedPackets = restored.missedPackets();
     }
@@ -105,7 +108,17 @@ public final class Socket {
 
     /** Application data about this socket; JSON-able values, visible to other nodes through fetchSockets. */
     public Map<String, Object> data() {
-        return data;
+        Map<String, Object> existing = data;
+        if (existing == null) {
+            synchronized (this) {
+                existing = data;
+                if (existing == null) {
+                    existing = new ConcurrentHashMap<>();
+                    data = existing;
+                }
+            }
+        }
+        return existing;
     }
 
     public boolean connected() {
@@ -139,6 +152,11 @@ public final class Socket {
         return client;
     }
 
+    private Map<String, Object> dataSnapshot() {
+        Map<String, Object> current = data;
+        return current == null ? Map.of() : Map.copyOf(current);
+    }
+
     boolean inOwnRoom() {
         return inOwnRoom;
     }
@@ -148,7 +166,7 @@ public final class Socket {
     }
 
     SocketInfo info() {
-        return new SocketInfo(id, handshake, rooms(), Map.copyOf(data));
+        return new SocketInfo(id, handshake, rooms(), dataSnapshot());
     }
 
     // ---- listeners ----
@@ -600,7 +618,7 @@ public final class Socket {
         releaseHeld();
         RecoveryStore store = namespace.recovery();
         if (store != null && RECOVERABLE.contains(reason)) {
-            store.save(new SessionState(id, pid, rooms(), Map.copyOf(data), connectOffset == null ? "" : connectOffset),
+            store.save(new SessionState(id, pid, rooms(), dataSnapshot(), connectOffset == null ? "" : connectOffset),
                     namespace.server().options().connectionStateRecovery().maxDisconnectionDuration());
         }
         namespace.adapter().delAll(id);

@@ -231,7 +231,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         pipeline.remove(this);
         // an idle websocket should cost little: the HTTP routes stay only on HTTP connections
         for (String name : pipeline.names()) {
-            if (name.startsWith(EngineServer.HTTP_ROUTE_PREFIX) || name.equals(EngineServer.NOT_FOUND)) {
+            if (name.startsWith(EngineServer.HTTP_ROUTE_PREFIX) || name.equals(EngineServer.NOT_FOUND)
+                    || name.equals(EngineServer.HTTP_HEAD_GUARD)) {
                 pipeline.remove(name);
             }
         }

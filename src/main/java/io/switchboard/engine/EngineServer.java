@@ -48,6 +48,7 @@ public final class EngineServer {
     /** Names of the HTTP handlers after the Engine.IO one, which a websocket connection no longer needs. */
     static final String HTTP_ROUTE_PREFIX = "http-route-";
     static final String NOT_FOUND = "not-found";
+    static final String HTTP_HEAD_GUARD = "http-head-guard";
 
     private final EngineOptions options;
     private final Consumer<EngineSession> onConnection;
@@ -114,7 +115,7 @@ public final class EngineServer {
         pipeline.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(options.maxInitialLineLength())
                 .setMaxHeaderSize(options.maxHeaderSize())));
-        pipeline.addLast("http-head-guard", new RequestHeadGuard(options.maxHeaderCount()));
+        pipeline.addLast(HTTP_HEAD_GUARD, new RequestHeadGuard(options.maxHeaderCount()));
         if (options.httpCompression()) {
             pipeline.addLast("http-compressor", new HttpContentCompressor(COMPRESSION_THRESHOLD,
                     StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));

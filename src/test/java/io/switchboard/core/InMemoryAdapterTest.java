@@ -176,6 +176,35 @@ class InMemoryAdapterTest {
         }
 
         @Test
+        void everySocketIsInItsOwnRoomUntilItLeavesIt() {
+            assertEquals(Set.of(b.id(), "r1", "r2"), adapter.socketRooms(b.id()));
+            assertEquals(Set.of(d.id()), adapter.socketRooms(d.id()));
+            assertEquals(List.of(d.id()), selected(Set.of(d.id()), Set.of()));
+            assertEquals(Set.of(a.id(), b.id(), c.id(), d.id(), "r1", "r2", "r3"), adapter.rooms());
+
+            adapter.del(d.id(), d.id());
+
+            assertEquals(List.of(), selected(Set.of(d.id()), Set.of()), "left its own room, as socket.leave(id)");
+            assertEquals(Set.of(), adapter.socketRooms(d.id()));
+            assertEquals(true, adapter.sockets(Set.of()).contains(d.id()), "still connected");
+            adapter.addAll(d.id(), Set.of(d.id()));
+            assertEquals(List.of(d.id()), selected(Set.of(d.id()), Set.of()));
+        }
+
+        @Test
+        void aRoomNamedLikeAnotherSocketReachesBothOnce() {
+            adapter.addAll(a.id(), Set.of(b.id()));
+
+            assertEquals(Set.of(a.id(), b.id()), Set.copyOf(selected(Set.of(b.id()), Set.of())));
+            assertEquals(2, selected(Set.of(b.id(), "r1"), Set.of()).size());
+            assertEquals(Set.of(b.id(), c.id()), Set.copyOf(selected(Set.of("r2"), Set.of())));
+            assertEquals(Set.of(c.id()), Set.copyOf(selected(Set.of("r2"), Set.of(b.id()))),
+                    "except a socket id excludes that socket and the room's members");
+            assertEquals(true, adapter.hasRoom(b.id()));
+            assertEquals(false, adapter.hasRoom("no-such-socket"));
+        }
+
+        @Test
         void aDisconnectedSocketLeavesTheIndex() {
             String id = c.id();
             c.socket.disconnect();
