@@ -41,6 +41,19 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        try {
+            // both decode lazily and throw on bad percent-encoding, which deserves a 400, not a dropped connection
+            uri.path();
+            uri.parameters();
+        } catch (IllegalArgumentException e) {
+            try {
+                refuse(ctx, HttpUtil.isKeepAlive(req), req.headers().get(HttpHeaderNames.ORIGIN),
+                        EngineError.BAD_REQUEST);
+            } finally {
+                req.release();
+            }
+            return;
+        }
         if (!isEnginePath(uri.path()) || isStaticFile(uri)) {
             ctx.fireChannelRead(req);
             return;
