@@ -201,6 +201,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
      */
     private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, EngineSession existing,
                                  HandshakeRequest handshake) {
+        if (!isRfc6455Upgrade(req)) {
+            refuse(ctx, HttpUtil.isKeepAlive(req), req.headers().get(HttpHeaderNames.ORIGIN), EngineError.BAD_REQUEST);
+            return;
+        }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 scheme + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null, true,
@@ -240,6 +244,16 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 pipeline.remove(name);
             }
         }
+    }
+
+    /**
+     * What Netty's RFC 6455 handshaker insists on. Without it the handshake throws half-way, after the session was
+     * created, or (no version header) Netty falls back to the obsolete hixie-76 handshake.
+     */
+    private static boolean isRfc6455Upgrade(FullHttpRequest req) {
+        return req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_VERSION)
+                && req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
     private void refuse(ChannelHandlerContext ctx, boolean keepAlive, String origin, EngineError error) {
