@@ -10,6 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.netty.buffer.EmptyByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.FullHttpRequest;
@@ -20,8 +21,8 @@ import io.switchboard.engine.EngineServer;
  * An HTTP request to the Engine.IO path, through the server's real pipeline: the query string (EIO, transport,
  * sid, anything else), headers and, for a POST, a body. The input is {@code <path and query>} 0xFF
  * {@code <header lines>} [0xFF {@code <body>}]. Whatever it is, the client gets an HTTP response (an error is a
- * 4xx with the engine's JSON error), nothing reaches the end of the pipeline unhandled, and the request's buffer
- * is released.
+ * 4xx with the engine's JSON error), a refused request leaves no session behind, and the request's buffer is
+ * released.
  */
 class EngineHandshakeFuzzTest {
     private static final Pattern STATUS = Pattern.compile("^HTTP/1\\.[01] (\\d{3}) ");
@@ -60,7 +61,13 @@ class EngineHandshakeFuzzTest {
                 assertTrue(status.find(), () -> "no HTTP response to a complete request; wrote: " + written);
                 int code = Integer.parseInt(status.group(1));
                 assertTrue(code < 500, () -> "server error for a client's request: " + written);
-                assertEquals(0, spy.request.refCnt(), "the request's buffer was not released");
+                if (code >= 400) {
+                    assertEquals(0, server.sessionCount(), () -> "a refused request left a session: " + written);
+                }
+                // a request Netty could not parse carries the shared empty buffer, whose count never drops
+                if (!(spy.request.content() instanceof EmptyByteBuf)) {
+                    assertEquals(0, spy.request.refCnt(), "the request's buffer was not released");
+                }
             }
         } finally {
             channel.finishAndReleaseAll();

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.protocol.EncodedPacket;
 import io.switchboard.protocol.Packet;
 import io.switchboard.protocol.PacketDecoder;
@@ -20,7 +21,9 @@ import io.switchboard.protocol.PacketReader;
  * BINARY_EVENT or BINARY_ACK (placeholders replaced by the bytes). The input is frames separated by 0xFF, each
  * starting with {@code t} (a text frame, UTF-8) or {@code b} (a binary frame). Only
  * {@link PacketDecodingException} may come out, after which the decoder starts afresh, as a new connection
- * would. Every packet that decodes is encoded again; that encoding decodes and re-encodes to itself.
+ * would. Every packet that decodes is encoded again; that encoding decodes and re-encodes to itself. The one
+ * exception is a number too large for a double (1e999): like JSON.stringify the encoder writes Infinity as null,
+ * which is no longer a valid event name, as with the reference implementation.
  */
 class SocketIoPacketFuzzTest {
     private static final PacketReader READER = new PacketReader();
@@ -41,7 +44,7 @@ class SocketIoPacketFuzzTest {
                 decoder = READER.newDecoder();
                 continue;
             }
-            if (packet != null) {
+            if (packet != null && !hasInfinity(packet.data())) {
                 checkRoundTrip(packet);
             }
         }
@@ -73,5 +76,20 @@ class SocketIoPacketFuzzTest {
         } catch (PacketDecodingException e) {
             throw new AssertionError("own encoding refused: " + encoded.text() + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean hasInfinity(JsonNode node) {
+        if (node == null) {
+            return false;
+        }
+        if (node.isFloatingPointNumber()) {
+            return !Double.isFinite(node.doubleValue());
+        }
+        for (JsonNode child : node) {
+            if (hasInfinity(child)) {
+                return true;
+            }
+        }
+        return false;
     }
 }
