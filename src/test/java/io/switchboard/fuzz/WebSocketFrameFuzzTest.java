@@ -25,12 +25,15 @@ import io.switchboard.protocol.PacketDecodingException;
  * Engine.IO packet decoding, and on top the Socket.IO decoder the core gives each connection. Allowed outcomes:
  * Netty refuses the frame (a codec exception, answered with a close code), the engine closes the session with
  * "parse error", or the Socket.IO decoder throws {@link PacketDecodingException}. Anything the engine's frame
- * handler itself throws, or anything reaching the end of the pipeline, is a finding.
+ * handler itself throws, anything reaching the end of the pipeline, or a message larger than maxHttpBufferSize
+ * (Engine.IO's maxPayload, also the bound on what an inflated frame may grow to) is a finding.
  */
 class WebSocketFrameFuzzTest {
     private static final String UPGRADE = "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
             + "Host: localhost\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+    /** Small, so that a fuzz input of a few KB can try to exceed it (deflate inflates up to ~1000 times). */
+    private static final int MAX_MESSAGE = 16 * 1024;
 
     @FuzzTest
     void clientBytes(byte[] input) {
@@ -39,7 +42,8 @@ class WebSocketFrameFuzzTest {
         }
         boolean deflate = (input[0] & 1) == 1;
         List<EngineSession> opened = new ArrayList<>();
-        EngineServer server = new EngineServer(new EngineOptions().perMessageDeflate(deflate), opened::add);
+        EngineServer server = new EngineServer(new EngineOptions().perMessageDeflate(deflate)
+                .maxHttpBufferSize(MAX_MESSAGE), opened::add);
         EngineChannel channel = new EngineChannel(server);
         try {
             channel.receive((UPGRADE + (deflate ? "Sec-WebSocket-Extensions: permessage-deflate\r\n" : "")
@@ -66,6 +70,9 @@ class WebSocketFrameFuzzTest {
     private record SocketIoLayer(PacketDecoder decoder) implements SessionListener {
         @Override
         public void onMessage(String text) {
+            if (text.length() > MAX_MESSAGE) { // UTF-8 has at least one byte per char
+                throw new AssertionError("a text message of " + text.length() + " chars passed the frame limit");
+            }
             try {
                 decoder.add(text);
             } catch (PacketDecodingException expected) {
@@ -75,6 +82,9 @@ class WebSocketFrameFuzzTest {
 
         @Override
         public void onBinary(byte[] data) {
+            if (data.length > MAX_MESSAGE) {
+                throw new AssertionError("a binary message of " + data.length + " bytes passed the frame limit");
+            }
             try {
                 decoder.add(data);
             } catch (PacketDecodingException expected) {
