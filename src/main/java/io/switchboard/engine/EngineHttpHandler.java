@@ -41,6 +41,19 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        try {
+            // both decode lazily and throw on bad percent-encoding, which deserves a 400, not a dropped connection
+            uri.path();
+            uri.parameters();
+        } catch (IllegalArgumentException e) {
+            try {
+                refuse(ctx, HttpUtil.isKeepAlive(req), req.headers().get(HttpHeaderNames.ORIGIN),
+                        EngineError.BAD_REQUEST);
+            } finally {
+                req.release();
+            }
+            return;
+        }
         if (!isEnginePath(uri.path()) || isStaticFile(uri)) {
             ctx.fireChannelRead(req);
             return;
@@ -196,6 +209,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
      */
     private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, EngineSession existing,
                                  HandshakeRequest handshake) {
+        if (!isRfc6455Upgrade(req)) {
+            refuse(ctx, HttpUtil.isKeepAlive(req), req.headers().get(HttpHeaderNames.ORIGIN), EngineError.BAD_REQUEST);
+            return;
+        }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
                 scheme + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null, true,
@@ -253,6 +270,16 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static boolean sameOrigin(String origin, String host) {
         int schemeEnd = origin.indexOf("://");
         return host != null && schemeEnd > 0 && origin.substring(schemeEnd + 3).equalsIgnoreCase(host);
+    }
+
+    /**
+     * What Netty's RFC 6455 handshaker insists on. Without it the handshake throws half-way, after the session was
+     * created, or (no version header) Netty falls back to the obsolete hixie-76 handshake.
+     */
+    private static boolean isRfc6455Upgrade(FullHttpRequest req) {
+        return req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_VERSION)
+                && req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
     }
 
     private void refuse(ChannelHandlerContext ctx, boolean keepAlive, String origin, EngineError error) {

@@ -122,7 +122,9 @@ public final class EngineServer {
         }
         pipeline.addLast("http-aggregator", new OversizedRequestAggregator(this));
         if (options.perMessageDeflate()) {
-            pipeline.addLast("ws-compression", new WebSocketServerCompressionHandler(0));
+            // an inflated frame may not outgrow maxHttpBufferSize: a small compressed frame could otherwise inflate
+            // to gigabytes before anything checks its size
+            pipeline.addLast("ws-compression", new WebSocketServerCompressionHandler(options.maxHttpBufferSize()));
         }
         pipeline.addLast("engine", new EngineHttpHandler(this));
         for (int i = 0; i < httpRoutes.size(); i++) {

@@ -21,12 +21,20 @@ final class OversizedRequestAggregator extends HttpObjectAggregator {
     @Override
     protected void handleOversizedMessage(ChannelHandlerContext ctx, HttpMessage oversized) throws Exception {
         if (oversized instanceof HttpRequest request) {
-            var sid = new QueryStringDecoder(request.uri()).parameters().get("sid");
-            EngineSession session = sid == null || sid.isEmpty() ? null : server.session(sid.get(0));
+            EngineSession session = session(request.uri());
             if (session != null) {
                 session.closeForError("payload too large");
             }
         }
         super.handleOversizedMessage(ctx, oversized);
+    }
+
+    private EngineSession session(String uri) {
+        try {
+            var sid = new QueryStringDecoder(uri).parameters().get("sid");
+            return sid == null || sid.isEmpty() ? null : server.session(sid.get(0));
+        } catch (IllegalArgumentException e) { // bad percent-encoding: no session to close, still a 413
+            return null;
+        }
     }
 }

@@ -156,8 +156,7 @@ final class MsgPack {
                 ObjectNode object = NODES.objectNode();
                 for (int i = 0; i < size; i++) {
                     JsonNode key = read(in, total, depth + 1);
-                    // JavaScript objects have string keys: notepack's map keys are strings, others print as such
-                    object.set(key.isTextual() ? key.textValue() : key.toString(), read(in, total, depth + 1));
+                    object.set(keyText(key), read(in, total, depth + 1));
                 }
                 return object;
             }
@@ -166,6 +165,36 @@ final class MsgPack {
             default:
                 throw new MalformedMessageException("unknown msgpack format " + format);
         }
+    }
+
+    /**
+     * JavaScript objects have string keys: notepack's map keys are strings, any other key becomes what String(key)
+     * gives in JavaScript. Not its JSON text: a map nested in map keys, each level quoting the one below, would grow
+     * exponentially (a 1 KB message took gigabytes).
+     */
+    private static String keyText(JsonNode key) throws IOException {
+        if (key.isTextual()) {
+            return key.textValue();
+        }
+        if (key.isObject()) {
+            return "[object Object]";
+        }
+        if (key.isArray()) {
+            StringBuilder joined = new StringBuilder();
+            for (int i = 0; i < key.size(); i++) {
+                if (i > 0) {
+                    joined.append(',');
+                }
+                if (!key.get(i).isNull()) {
+                    joined.append(keyText(key.get(i)));
+                }
+            }
+            return joined.toString();
+        }
+        if (key.isBinary()) {
+            return new String(key.binaryValue(), StandardCharsets.UTF_8);
+        }
+        return key.asText(); // numbers, booleans, null
     }
 
     private static JsonNode extension(MessageUnpacker in, int total) throws IOException {
