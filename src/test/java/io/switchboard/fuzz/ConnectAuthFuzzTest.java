@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -56,17 +55,16 @@ class ConnectAuthFuzzTest {
         } catch (PacketDecodingException expected) {
             return;
         }
-        Map<String, List<String>> query = new LinkedHashMap<>();
         try {
-            new QueryStringDecoder("/socket.io/?" + text(parts, 1)).parameters()
-                    .forEach((k, v) -> query.put(k, List.copyOf(v)));
+            // the engine answers 400 to a url it cannot decode: no handshake is ever made of one
+            new QueryStringDecoder("/socket.io/?" + text(parts, 1)).parameters();
         } catch (IllegalArgumentException expected) {
             return;
         }
         Map<String, List<String>> headers = parts.size() > 2
                 ? Map.of("authorization", List.of(text(parts, 2))) : Map.of();
-        HandshakeRequest request = new HandshakeRequest("GET", "/socket.io/?" + text(parts, 1), Map.copyOf(query),
-                headers, new InetSocketAddress("127.0.0.1", 50000), false, 0L);
+        HandshakeRequest request = new HandshakeRequest("GET", "/socket.io/?" + text(parts, 1), headers,
+                new InetSocketAddress("127.0.0.1", 50000), false, 0L);
         Handshake handshake = (Handshake) HANDSHAKE_OF.invokeExact(request, auth);
         // what Client reads for connection state recovery
         auth.path("pid").asText();
