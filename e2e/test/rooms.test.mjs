@@ -137,16 +137,23 @@ forEachMode("broadcast: everybody in the namespace but the sender", fixture, asy
   assert.deepEqual(receivers(sockets, event, ["hear ye", { binary }]), [0, 2, 3]);
 });
 
-forEachMode("volatile: a quiet, connected client gets a volatile event", fixture, async (session) => {
+// Over polling a volatile event reaches a client only while its GET waits at the server (as with the reference
+// server); right after other traffic the next GET may still be on its way, so each client gets a few chances there.
+forEachMode("volatile: a quiet, connected client gets a volatile event", fixture, async (session, mode) => {
   const sockets = await group(session, 3);
-  const event = unique("volatile");
-  const barrier = unique("barrier");
-  await sockets[0].timeout(WAIT_MS).emitWithAck("volatile", { event, count: 1, barrier });
-  await Promise.all(sockets.map((socket) => socket.next(barrier)));
-  assert.deepEqual(receivers(sockets, event, [0]), [0, 1, 2]);
+  const reached = new Set();
+  const attempts = mode === "websocket" ? 1 : 10;
+  for (let attempt = 0; attempt < attempts && reached.size < sockets.length; attempt++) {
+    const event = unique("volatile");
+    const barrier = unique("barrier");
+    await sockets[0].timeout(WAIT_MS).emitWithAck("volatile", { event, count: 1, barrier });
+    await Promise.all(sockets.map((socket) => socket.next(barrier)));
+    receivers(sockets, event, [0]).forEach((i) => reached.add(i));
+  }
+  assert.deepEqual([...reached].sort(), [0, 1, 2]);
 });
 
-forEachMode("volatile burst: what arrives arrives once, in order, before what follows", fixture, async (session) => {
+forEachMode("volatile burst: what arrives arrives once, in order, before what follows", fixture, async (session, mode) => {
   // volatile packets may be dropped for a client that cannot take them now, never duplicated or reordered
   const sockets = await group(session, 2);
   const event = unique("volatile-burst");
@@ -156,9 +163,12 @@ forEachMode("volatile burst: what arrives arrives once, in order, before what fo
   await Promise.all(sockets.map((socket) => socket.next(barrier)));
   for (const socket of sockets) {
     const values = socket.inbox.all(event).map(([n]) => n);
-    assert.ok(values.length >= 1 && values.length <= count, `${values.length} of ${count}`);
+    assert.ok(values.length <= count, `${values.length} of ${count}`);
     assert.deepEqual(values, [...values].sort((x, y) => x - y), "in order");
     assert.equal(new Set(values).size, values.length, "no duplicates");
-    assert.equal(values[0], 0, "the first of the burst goes out to a quiet client");
+    if (mode === "websocket") {
+      // over polling the first goes out only if the client's GET is already waiting (see above)
+      assert.equal(values[0], 0, "the first of the burst goes out to a quiet client");
+    }
   }
 });
