@@ -38,25 +38,36 @@ final class PackedHeaders {
     /** The first value of the header, or null; {@code name} in any case. */
     static String first(String packed, String name) {
         String wanted = name.toLowerCase(Locale.ROOT);
-        int start = 0;
-        int length = packed.length();
-        while (start < length) {
-            int end = packed.indexOf('\n', start);
-            if (end < 0) {
-                end = length;
+        String[] found = new String[1];
+        forEachLine(packed, (start, colon, end) -> {
+            if (colon - start == wanted.length() && packed.startsWith(wanted, start)) {
+                found[0] = packed.substring(colon + 1, end);
+                return false;
             }
-            if (packed.startsWith(wanted, start) && start + wanted.length() < end
-                    && packed.charAt(start + wanted.length()) == ':') {
-                return packed.substring(start + wanted.length() + 1, end);
-            }
-            start = end + 1;
-        }
-        return null;
+            return true;
+        });
+        return found[0];
     }
 
     /** Every header, repeated ones as several values, in the order they came. */
     static Map<String, List<String>> unpack(String packed) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
+        forEachLine(packed, (start, colon, end) -> {
+            headers.computeIfAbsent(packed.substring(start, colon), k -> new ArrayList<>(1))
+                    .add(packed.substring(colon + 1, end));
+            return true;
+        });
+        headers.replaceAll((name, values) -> List.copyOf(values));
+        return Collections.unmodifiableMap(headers);
+    }
+
+    /** One {@code name:value} line: where it starts, where its colon is and where it ends. */
+    private interface LineVisitor {
+        /** False to stop. */
+        boolean visit(int start, int colon, int end);
+    }
+
+    private static void forEachLine(String packed, LineVisitor visitor) {
         int start = 0;
         int length = packed.length();
         while (start < length) {
@@ -65,13 +76,10 @@ final class PackedHeaders {
                 end = length;
             }
             int colon = packed.indexOf(':', start);
-            if (colon > start && colon < end) {
-                headers.computeIfAbsent(packed.substring(start, colon), k -> new ArrayList<>(1))
-                        .add(packed.substring(colon + 1, end));
+            if (colon > start && colon < end && !visitor.visit(start, colon, end)) {
+                return;
             }
             start = end + 1;
         }
-        headers.replaceAll((name, values) -> List.copyOf(values));
-        return Collections.unmodifiableMap(headers);
     }
 }

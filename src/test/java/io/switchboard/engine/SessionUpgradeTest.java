@@ -189,10 +189,7 @@ class SessionUpgradeTest {
     void serverCloseDuringTheProbeFinishesOverTheUpgradedTransport() {
         SessionFixture f = SessionFixture.polling();
         FakeTransport ws = new FakeTransport();
-        f.session.tryUpgrade(ws);
-        f.receive(ws, "2probe");
-        f.session.send(OutboundPacket.message("bye"));
-        f.session.close();
+        closeWithByeWhileProbing(f, ws);
         assertFalse(ws.closed(), "the probe survives a close that is still delivering");
 
         f.receive(ws, "5");
@@ -208,10 +205,7 @@ class SessionUpgradeTest {
     void serverCloseDuringTheProbeStillClosesOverPollingWhenTheClientPolls() {
         SessionFixture f = SessionFixture.polling();
         FakeTransport ws = new FakeTransport();
-        f.session.tryUpgrade(ws);
-        f.receive(ws, "2probe");
-        f.session.send(OutboundPacket.message("bye"));
-        f.session.close();
+        closeWithByeWhileProbing(f, ws);
 
         f.get().assertPayload("4bye");
         f.get().assertPayload("1");
@@ -219,6 +213,13 @@ class SessionUpgradeTest {
         assertTrue(ws.closed(), "the probe goes with the session");
         assertEquals("forced close", f.closeReason());
         assertEquals(0, f.loop.pending());
+    }
+
+    private static void closeWithByeWhileProbing(SessionFixture f, FakeTransport ws) {
+        f.session.tryUpgrade(ws);
+        f.receive(ws, "2probe");
+        f.session.send(OutboundPacket.message("bye"));
+        f.session.close();
     }
 
     @Test
