@@ -17,7 +17,7 @@ final class Fanout {
     private int count;
 
     void add(Socket socket) {
-        byLoop.computeIfAbsent(socket.client().loop(), loop -> new ArrayList<>()).add(socket);
+        byLoop.computeIfAbsent(socket.loop(), loop -> new ArrayList<>()).add(socket);
         count++;
     }
 

@@ -23,8 +23,13 @@ import io.switchboard.protocol.Packet;
  */
 public class InMemoryAdapter implements Adapter {
     protected final Namespace namespace;
-    /** Named rooms. A socket's own room (its id) is not kept here: the socket carries that membership itself. */
-    private final Map<String, Set<String>> rooms = new ConcurrentHashMap<>();
+    /**
+     * Named rooms: member id to the member socket, so that a broadcast walks straight to its recipients without a
+     * lookup per member (an id joined while no such socket is here maps to {@link #UNRESOLVED}). A socket's own room
+     * (its id) is not kept here: the socket carries that membership itself.
+     */
+    private final Map<String, Map<String, Object>> rooms = new ConcurrentHashMap<>();
+    private static final Object UNRESOLVED = new Object();
     /** The named rooms of each socket that joined any; a socket only in its own room has no entry. */
     private final Map<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
 
@@ -41,18 +46,22 @@ public class InMemoryAdapter implements Adapter {
     @Override
     public void addAll(String socketId, Set<String> newRooms) {
         Set<String> mine = null;
+        Object member = null;
         for (String room : newRooms) {
             if (room.equals(socketId) && ownRoom(socketId, true)) {
                 continue;
             }
             if (mine == null) {
                 mine = socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet(4));
+                Socket socket = namespace.localSocket(socketId);
+                member = socket != null ? socket : UNRESOLVED;
             }
             if (mine.add(room)) {
+                Object value = member;
                 rooms.compute(room, (r, members) -> {
-                    Set<String> set = members == null ? ConcurrentHashMap.newKeySet(4) : members;
-                    set.add(socketId);
-                    return set;
+                    Map<String, Object> map = members == null ? new ConcurrentHashMap<>(4) : members;
+                    map.put(socketId, value);
+                    return map;
                 });
             }
         }
@@ -158,13 +167,14 @@ public class InMemoryAdapter implements Adapter {
         }
         Set<String> seen = opts.rooms().size() > 1 ? new HashSet<>() : null;
         for (String room : opts.rooms()) {
-            Set<String> members = rooms.get(room);
+            Map<String, Object> members = rooms.get(room);
             if (members != null) {
-                for (String id : members) {
+                for (Map.Entry<String, Object> member : members.entrySet()) {
+                    String id = member.getKey();
                     if (excluded.contains(id) || (seen != null && !seen.add(id))) {
                         continue;
                     }
-                    Socket socket = namespace.localSocket(id);
+                    Socket socket = member.getValue() instanceof Socket known ? known : namespace.localSocket(id);
                     if (socket != null) {
                         action.accept(socket);
                     }
@@ -172,7 +182,7 @@ public class InMemoryAdapter implements Adapter {
             }
             Socket own = ownRoomMember(room);
             if (own != null && !excluded.contains(room) && (seen == null || seen.add(room))
-                    && (members == null || !members.contains(room))) {
+                    && (members == null || !members.containsKey(room))) {
                 action.accept(own);
             }
         }
@@ -184,9 +194,9 @@ public class InMemoryAdapter implements Adapter {
         }
         Set<String> ids = new HashSet<>();
         for (String room : except) {
-            Set<String> members = rooms.get(room);
+            Map<String, Object> members = rooms.get(room);
             if (members != null) {
-                ids.addAll(members);
+                ids.addAll(members.keySet());
             }
             if (ownRoomMember(room) != null) {
                 ids.add(room);

@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.switchboard.engine.SessionLoop;
 import io.switchboard.protocol.Packet;
 import io.switchboard.protocol.PacketType;
 import org.slf4j.Logger;
@@ -38,6 +39,8 @@ public final class Socket {
     private final String id;
     private final Namespace namespace;
     private final Client client;
+    /** The client's loop, kept here so that a broadcast groups its recipients without going through the client. */
+    private final SessionLoop loop;
     private final Handshake handshake;
     /** Made on first use: most sockets never carry application data. */
     private volatile Map<String, Object> data;
@@ -74,6 +77,7 @@ public final class Socket {
         this.recovered = false;
         this.namespace = namespace;
         this.client = client;
+        this.loop = client.loop();
         this.handshake = handshake;
     }
 
@@ -86,6 +90,7 @@ public final class Socket {
         this.connectOffset = session.connectOffset();
         this.namespace = namespace;
         this.client = client;
+        this.loop = client.loop();
         this.handshake = handshake;
         if (!session.data().isEmpty()) {
             data().putAll(session.data());
@@ -155,6 +160,10 @@ public final class Socket {
     private Map<String, Object> dataSnapshot() {
         Map<String, Object> current = data;
         return current == null ? Map.of() : Map.copyOf(current);
+    }
+
+    SessionLoop loop() {
+        return loop;
     }
 
     boolean inOwnRoom() {
