@@ -1,23 +1,45 @@
 package io.switchboard.core;
 
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
 import java.util.List;
-import java.util.Map;
 
 import io.switchboard.engine.OutboundPacket;
 import io.switchboard.engine.SessionLoop;
 
 /**
  * Delivers one encoded packet to many sockets: recipients are grouped by their session's loop so that each loop
- * gets one task for all of its recipients instead of one task per socket.
+ * gets one task for all of its recipients instead of one task per socket. A server has a handful of loops, so the
+ * groups are found by a scan of a short list rather than by hashing once per recipient.
  */
 final class Fanout {
-    private final Map<SessionLoop, List<Socket>> byLoop = new IdentityHashMap<>();
+    /** Above this many recipients, a frame copied once into direct memory beats a copy per socket write. */
+    private static final int SHARED_FRAME_THRESHOLD = 8;
+
+    private final List<Group> groups = new ArrayList<>(4);
+    private Group last;
     private int count;
 
+    private record Group(SessionLoop loop, List<Socket> sockets) {
+    }
+
     void add(Socket socket) {
-        byLoop.computeIfAbsent(socket.loop(), loop -> new ArrayList<>()).add(socket);
+        SessionLoop loop = socket.loop();
+        Group group = last;
+        if (group == null || group.loop != loop) {
+            group = null;
+            for (int i = 0, n = groups.size(); i < n; i++) {
+                if (groups.get(i).loop == loop) {
+                    group = groups.get(i);
+                    break;
+                }
+            }
+            if (group == null) {
+                group = new Group(loop, new ArrayList<>());
+                groups.add(group);
+            }
+            last = group;
+        }
+        group.sockets.add(socket);
         count++;
     }
 
@@ -25,25 +47,21 @@ final class Fanout {
         return count;
     }
 
-    /** Above this many recipients, a frame copied once into direct memory beats a copy per socket write. */
-    private static final int SHARED_FRAME_THRESHOLD = 8;
-
     void deliver(List<OutboundPacket> encoded, boolean isVolatile) {
         if (count >= SHARED_FRAME_THRESHOLD) {
             encoded.forEach(OutboundPacket::shareWithManyRecipients);
         }
-        for (Map.Entry<SessionLoop, List<Socket>> entry : byLoop.entrySet()) {
-            SessionLoop loop = entry.getKey();
-            List<Socket> sockets = entry.getValue();
+        for (Group group : groups) {
+            List<Socket> sockets = group.sockets;
             Runnable task = () -> {
-                for (Socket socket : sockets) {
-                    socket.client().write(encoded, isVolatile);
+                for (int i = 0, n = sockets.size(); i < n; i++) {
+                    sockets.get(i).client().write(encoded, isVolatile);
                 }
             };
-            if (loop.inLoop()) {
+            if (group.loop.inLoop()) {
                 task.run();
             } else {
-                loop.execute(task);
+                group.loop.execute(task);
             }
         }
     }
