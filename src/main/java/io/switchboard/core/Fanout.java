@@ -51,18 +51,23 @@ final class Fanout {
         if (count >= SHARED_FRAME_THRESHOLD) {
             encoded.forEach(OutboundPacket::shareWithManyRecipients);
         }
+        // the other loops first, so that they write in parallel while this loop writes to its own recipients
+        Group own = null;
         for (Group group : groups) {
-            List<Socket> sockets = group.sockets;
-            Runnable task = () -> {
-                for (int i = 0, n = sockets.size(); i < n; i++) {
-                    sockets.get(i).client().write(encoded, isVolatile);
-                }
-            };
             if (group.loop.inLoop()) {
-                task.run();
+                own = group;
             } else {
-                group.loop.execute(task);
+                group.loop.execute(() -> writeAll(group.sockets, encoded, isVolatile));
             }
+        }
+        if (own != null) {
+            writeAll(own.sockets, encoded, isVolatile);
+        }
+    }
+
+    private static void writeAll(List<Socket> sockets, List<OutboundPacket> encoded, boolean isVolatile) {
+        for (int i = 0, n = sockets.size(); i < n; i++) {
+            sockets.get(i).client().write(encoded, isVolatile);
         }
     }
 }

@@ -169,7 +169,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         PollingTransport polling = new PollingTransport();
-        EngineSession session = server.newSession(handshake, new NettySessionLoop(ctx.channel().eventLoop()), polling);
+        EngineSession session = server.newSession(handshake, server.sessionLoop(ctx.channel().eventLoop()), polling);
         polling.attach(session);
         polling.onPollRequest(new HttpPollExchange(ctx, keepAlive, options.cors(), origin));
         server.open(session);
@@ -224,7 +224,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         WebSocketTransport transport = new WebSocketTransport(ctx.channel(), options.perMessageDeflate());
         EngineSession session = existing;
         if (session == null) {
-            session = server.newSession(handshake, new NettySessionLoop(ctx.channel().eventLoop()), transport);
+            session = server.newSession(handshake, server.sessionLoop(ctx.channel().eventLoop()), transport);
         } else {
             EngineSession target = session;
             target.loop().execute(() -> {

@@ -54,6 +54,11 @@ public final class EngineServer {
     private final Consumer<EngineSession> onConnection;
     private final List<Supplier<ChannelHandler>> httpRoutes = new ArrayList<>();
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
+    /**
+     * One session loop per event loop, shared by its sessions: nothing per connection, and the upper layers can
+     * group the sessions of a loop by identity (a broadcast sends one task per loop).
+     */
+    private final Map<io.netty.channel.EventLoop, SessionLoop> sessionLoops = new ConcurrentHashMap<>();
     private final SessionIds ids = new SessionIds();
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -164,6 +169,10 @@ public final class EngineServer {
         } catch (ExecutionException | TimeoutException e) {
             log.debug("sessions did not all close in time on stop", e);
         }
+    }
+
+    SessionLoop sessionLoop(io.netty.channel.EventLoop eventLoop) {
+        return sessionLoops.computeIfAbsent(eventLoop, NettySessionLoop::new);
     }
 
     EngineSession newSession(HandshakeRequest request, SessionLoop loop, Transport transport) {
