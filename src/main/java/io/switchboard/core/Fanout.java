@@ -52,16 +52,15 @@ final class Fanout {
             encoded.forEach(OutboundPacket::shareWithManyRecipients);
         }
         // the other loops first, so that they write in parallel while this loop writes to its own recipients
-        Group own = null;
         for (Group group : groups) {
-            if (group.loop.inLoop()) {
-                own = group;
-            } else {
+            if (!group.loop.inLoop()) {
                 group.loop.execute(() -> writeAll(group.sockets, encoded, isVolatile));
             }
         }
-        if (own != null) {
-            writeAll(own.sockets, encoded, isVolatile);
+        for (Group group : groups) {
+            if (group.loop.inLoop()) {
+                writeAll(group.sockets, encoded, isVolatile);
+            }
         }
     }
 
