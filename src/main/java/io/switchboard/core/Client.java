@@ -194,12 +194,8 @@ final class Client implements SessionListener {
         write(server.encode(Packet.connectError(namespace, message)), false);
     }
 
-    /** A CONNECT of this client was refused by a middleware. */
-    void refused(String namespace) {
-        stopConnecting(namespace);
-    }
-
-    private void stopConnecting(String namespace) {
+    /** A CONNECT of this client is settled: refused by a middleware, or its socket added. */
+    void stopConnecting(String namespace) {
         if (connecting != null && connecting.remove(namespace) && connecting.isEmpty()) {
             connecting = null;
         }

@@ -229,7 +229,7 @@ public final class Namespace {
         JsonNode dataNode = data == null ? null : server.json().toNode(data);
         String message = error.getMessage() == null ? "error" : error.getMessage();
         server.options().observer().connectRefused(name, message);
-        client.refused(name);
+        client.stopConnecting(name);
         client.write(server.encode(Packet.connectError(name, message, dataNode)), false);
     }
 

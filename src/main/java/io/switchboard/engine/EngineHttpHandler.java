@@ -101,11 +101,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             if (session == null) {
                 refuse(ctx, keepAlive, origin, EngineError.UNKNOWN_SID);
             } else if (upgrade && transport == EngineOptions.Transport.WEBSOCKET) {
-                if (originAllowed(origin, req)) {
-                    acceptWebSocket(ctx, req, session, null);
-                } else {
-                    refuse(ctx, keepAlive, origin, EngineError.FORBIDDEN);
-                }
+                acceptWebSocket(ctx, req, session, null);
             } else if (upgrade || transport != EngineOptions.Transport.POLLING) {
                 refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             } else {
@@ -119,10 +115,6 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         if (upgrade != (transport == EngineOptions.Transport.WEBSOCKET)) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
-            return;
-        }
-        if (upgrade && !originAllowed(origin, req)) {
-            refuse(ctx, keepAlive, origin, EngineError.FORBIDDEN);
             return;
         }
         HandshakeRequest handshake = handshakeRequest(ctx, req);
@@ -209,8 +201,14 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
      */
     private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, EngineSession existing,
                                  HandshakeRequest handshake) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         if (!isRfc6455Upgrade(req)) {
-            refuse(ctx, HttpUtil.isKeepAlive(req), req.headers().get(HttpHeaderNames.ORIGIN), EngineError.BAD_REQUEST);
+            refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+            return;
+        }
+        if (!originAllowed(origin, req)) {
+            refuse(ctx, keepAlive, origin, EngineError.FORBIDDEN);
             return;
         }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";

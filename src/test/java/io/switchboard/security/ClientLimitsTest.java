@@ -24,11 +24,11 @@ import org.junit.jupiter.api.Test;
 class ClientLimitsTest {
     private Server server;
     private int port;
-    private final List<RawClient> clients = new ArrayList<>();
+    private final RawClients clients = new RawClients();
 
     @AfterEach
     void stop() {
-        clients.forEach(RawClient::close);
+        clients.close();
         if (server != null) {
             server.close();
         }
@@ -57,9 +57,7 @@ class ClientLimitsTest {
     }
 
     private RawClient client() throws Exception {
-        RawClient client = RawClient.connect(port);
-        clients.add(client);
-        return client;
+        return clients.connect(port);
     }
 
     @Test

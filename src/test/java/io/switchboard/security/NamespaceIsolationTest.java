@@ -22,7 +22,7 @@ class NamespaceIsolationTest {
     private Server server;
     private int port;
     private final List<String> secretEvents = new CopyOnWriteArrayList<>();
-    private final List<RawClient> clients = new ArrayList<>();
+    private final RawClients clients = new RawClients();
 
     @BeforeEach
     void start() throws InterruptedException {
@@ -45,14 +45,12 @@ class NamespaceIsolationTest {
 
     @AfterEach
     void stop() {
-        clients.forEach(RawClient::close);
+        clients.close();
         server.close();
     }
 
     private RawClient client() throws Exception {
-        RawClient client = RawClient.connect(port);
-        clients.add(client);
-        return client;
+        return clients.connect(port);
     }
 
     @Test

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
+
+
 import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -26,7 +26,7 @@ class RecoveryReplayTest {
 
     private Server server;
     private int port;
-    private final List<RawClient> clients = new ArrayList<>();
+    private final RawClients clients = new RawClients();
 
     @BeforeEach
     void start() throws InterruptedException {
@@ -38,14 +38,12 @@ class RecoveryReplayTest {
 
     @AfterEach
     void stop() {
-        clients.forEach(RawClient::close);
+        clients.close();
         server.close();
     }
 
     private RawClient client() throws Exception {
-        RawClient client = RawClient.connect(port);
-        clients.add(client);
-        return client;
+        return clients.connect(port);
     }
 
     /** The {sid, pid} of a CONNECT reply such as {@code 0/a,{"sid":"..","pid":".."}}. */
