@@ -219,7 +219,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
-        WebSocketTransport transport = new WebSocketTransport(ctx.channel(), options.perMessageDeflate());
+        WebSocketTransport transport = new WebSocketTransport(ctx.channel(), options.perMessageDeflate(),
+                server.sessionLoop(ctx.channel().eventLoop()).flushes());
         EngineSession session = existing;
         if (session == null) {
             session = server.newSession(handshake, server.sessionLoop(ctx.channel().eventLoop()), transport);

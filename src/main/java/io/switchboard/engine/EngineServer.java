@@ -58,7 +58,7 @@ public final class EngineServer {
      * One session loop per event loop, shared by its sessions: nothing per connection, and the upper layers can
      * group the sessions of a loop by identity (a broadcast sends one task per loop).
      */
-    private final Map<io.netty.channel.EventLoop, SessionLoop> sessionLoops = new ConcurrentHashMap<>();
+    private final Map<io.netty.channel.EventLoop, NettySessionLoop> sessionLoops = new ConcurrentHashMap<>();
     private final SessionIds ids = new SessionIds();
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
@@ -171,7 +171,7 @@ public final class EngineServer {
         }
     }
 
-    SessionLoop sessionLoop(io.netty.channel.EventLoop eventLoop) {
+    NettySessionLoop sessionLoop(io.netty.channel.EventLoop eventLoop) {
         return sessionLoops.computeIfAbsent(eventLoop, NettySessionLoop::new);
     }
 

@@ -8,9 +8,16 @@ import io.netty.channel.EventLoop;
 /** A session's home: the Netty event loop of the connection that opened it. */
 final class NettySessionLoop implements SessionLoop {
     private final EventLoop loop;
+    private final FlushBatch flushes;
 
     NettySessionLoop(EventLoop loop) {
         this.loop = loop;
+        this.flushes = new FlushBatch(loop);
+    }
+
+    /** The websocket flushes of this loop's connections. */
+    FlushBatch flushes() {
+        return flushes;
     }
 
     @Override

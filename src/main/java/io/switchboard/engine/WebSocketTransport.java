@@ -13,8 +13,8 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 /**
  * The websocket transport: one frame per packet, text or binary. Without compression the frame is the
- * {@link OutboundPacket}'s prebuilt bytes, wrapped without copying and shared by every recipient. Flushes once per
- * batch.
+ * {@link OutboundPacket}'s prebuilt bytes, wrapped without copying and shared by every recipient. Writes are flushed
+ * by the loop's {@link FlushBatch} at the end of the turn.
  */
 final class WebSocketTransport implements Transport {
     /**
@@ -26,11 +26,15 @@ final class WebSocketTransport implements Transport {
     private final Channel channel;
     /** With per-message deflate the frames go through Netty's compressing encoder; otherwise prebuilt bytes do. */
     private final boolean deflate;
+    /** The flushes of the channel's event loop. */
+    private final FlushBatch flushes;
     private boolean closed;
+    private boolean flushQueued;
 
-    WebSocketTransport(Channel channel, boolean deflate) {
+    WebSocketTransport(Channel channel, boolean deflate, FlushBatch flushes) {
         this.channel = channel;
         this.deflate = deflate;
+        this.flushes = flushes;
     }
 
     @Override
@@ -62,6 +66,18 @@ final class WebSocketTransport implements Transport {
         for (OutboundPacket packet : packets) {
             channel.write(frame(packet), channel.voidPromise());
         }
+        if (!channel.eventLoop().inEventLoop()) {
+            // a session upgraded onto a connection of another loop: that loop's batch is not this thread's to touch
+            channel.flush();
+        } else if (!flushQueued) {
+            flushQueued = true;
+            flushes.add(this);
+        }
+    }
+
+    /** The loop's batch has come round to this transport. */
+    void flushNow() {
+        flushQueued = false;
         channel.flush();
     }
 

@@ -40,7 +40,7 @@ class VolatileDropTest {
     void aWebSocketTakesMoreOnlyWhileItsChannelIsWritable() {
         EmbeddedChannel channel = new EmbeddedChannel();
         channel.config().setWriteBufferWaterMark(new WriteBufferWaterMark(8, 16));
-        WebSocketTransport transport = new WebSocketTransport(channel, false);
+        WebSocketTransport transport = new WebSocketTransport(channel, false, new FlushBatch(channel.eventLoop()));
         assertTrue(transport.canTakeMore());
 
         // bytes the peer has not taken yet, past the high water mark
