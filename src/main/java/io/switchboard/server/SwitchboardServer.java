@@ -94,6 +94,7 @@ public final class SwitchboardServer {
                 .pingInterval(config.get(ConfigKeys.PING_INTERVAL))
                 .pingTimeout(config.get(ConfigKeys.PING_TIMEOUT))
                 .maxHttpBufferSize(config.get(ConfigKeys.MAX_HTTP_BUFFER_SIZE))
+                .ioThreads(ioThreads(config.get(ConfigKeys.IO_THREADS)))
                 .maxHeaderSize(config.get(ConfigKeys.MAX_HTTP_HEADER_SIZE))
                 .maxHeaderCount(config.get(ConfigKeys.MAX_HTTP_HEADER_COUNT))
                 .maxInitialLineLength(config.get(ConfigKeys.MAX_HTTP_REQUEST_LINE))
@@ -369,5 +370,10 @@ public final class SwitchboardServer {
                 "*  auth.allowDevelopmentSecret: false to make a missing key stop the server.",
                 "*  Mint a development token:  java -jar target/switchboard.jar token --sub alice",
                 line);
+    }
+
+    /** 0 is one per core, as the engine's default. */
+    private static int ioThreads(int configured) {
+        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 }

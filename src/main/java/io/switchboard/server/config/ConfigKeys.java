@@ -46,6 +46,8 @@ public final class ConfigKeys {
             Types.longValue(1, Long.MAX_VALUE), null, "ms to wait for a heartbeat answer");
     public static final Option<Integer> MAX_HTTP_BUFFER_SIZE = add("server.maxHttpBufferSize", 1_000_000,
             Types.integer(1, Integer.MAX_VALUE), null, "the largest message or HTTP body, in bytes");
+    public static final Option<Integer> IO_THREADS = add("server.ioThreads", 0, Types.integer(0, 1024), null,
+            "event loops serving the connections; 0 for one per CPU core");
     public static final Option<Long> CONNECT_TIMEOUT = add("server.connectTimeout", 45_000L,
             Types.longValue(1, Long.MAX_VALUE), null, "ms a connection may take to join a namespace");
 

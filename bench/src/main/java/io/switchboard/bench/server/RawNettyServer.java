@@ -36,7 +36,7 @@ import io.switchboard.bench.Args;
  * just enough Engine.IO / Socket.IO framing for the generator (OPEN, CONNECT reply, EVENT, ACK; no heartbeat, no
  * polling, no JSON parsing). A broadcast builds one complete WebSocket frame (header and payload) in one buffer
  * and writes a retained duplicate of it to every member, grouped per event loop: the least work a server can do
- * for a fan-out. Same event loop counts as Switchboard (Netty's default, 2 x cores).
+ * for a fan-out. Same event loop count as Switchboard's default (one per core).
  *
  * <p>{@code --port P [--host 127.0.0.1] [--max-lifetime-s 900]}; prints {@code READY <port>}.
  */
@@ -55,7 +55,7 @@ public final class RawNettyServer {
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         MultiThreadIoEventLoopGroup boss = new MultiThreadIoEventLoopGroup(1, io);
-        MultiThreadIoEventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, io);
+        MultiThreadIoEventLoopGroup workers = new MultiThreadIoEventLoopGroup(Runtime.getRuntime().availableProcessors(), io);
         WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath("/socket.io/")
                 .checkStartsWith(true)
