@@ -278,7 +278,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private static boolean isRfc6455Upgrade(FullHttpRequest req) {
         return req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_VERSION)
                 && req.headers().contains(HttpHeaderNames.SEC_WEBSOCKET_KEY)
-                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true);
+                && req.headers().containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE, true)
+                // an Upgrade list such as ", websocket" passes the transport check but not the handshaker's
+                && req.headers().contains(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET, true);
     }
 
     private void refuse(ChannelHandlerContext ctx, boolean keepAlive, String origin, EngineError error) {
