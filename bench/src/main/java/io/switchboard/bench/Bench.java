@@ -182,12 +182,18 @@ public final class Bench {
     // ------------------------------------------------------------------ processes
 
     private ServerProc startServer(String server, String tag, String... extra) throws Exception {
+        return startServer(server, tag, List.of(), extra);
+    }
+
+    private ServerProc startServer(String server, String tag, List<String> jvmExtra, String... extra)
+            throws Exception {
         int port = Procs.freePort();
         List<String> cmd = new ArrayList<>();
         switch (server) {
             case "switchboard" -> {
                 cmd.add(javaBin());
                 cmd.addAll(List.of(serverJvmOpts.trim().split("\\s+")));
+                cmd.addAll(jvmExtra);
                 if (jfr) {
                     Files.createDirectories(home.resolve("target/jfr"));
                     cmd.add("-XX:StartFlightRecording=settings=profile,filename="
@@ -478,8 +484,13 @@ public final class Bench {
                         if (variant.equals("single")) {
                             nodes.add(startServer("switchboard", tag + "-a"));
                         } else {
-                            nodes.add(startServer("switchboard", tag + "-a", "--redis", redisUri));
-                            nodes.add(startServer("switchboard", tag + "-b", "--redis", redisUri));
+                            // two nodes sharing this machine get half its cores each, as two containers
+                            // limited to them would: their default event loop, GC and compiler thread counts
+                            // follow
+                            List<String> share = List.of("-XX:ActiveProcessorCount="
+                                    + Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+                            nodes.add(startServer("switchboard", tag + "-a", share, "--redis", redisUri));
+                            nodes.add(startServer("switchboard", tag + "-b", share, "--redis", redisUri));
                         }
                         StringBuilder urls = new StringBuilder();
                         StringBuilder pids = new StringBuilder();
