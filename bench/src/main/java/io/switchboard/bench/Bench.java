@@ -73,7 +73,7 @@ public final class Bench {
         this.lib = home.resolve("target/lib");
         this.logs = home.resolve("target/logs");
         this.out = Path.of(args.str("out", home.resolve("results").toString()));
-        this.serverJvmOpts = args.str("server-jvm-opts", System.getProperty("bench.serverJvmOpts", "-Xmx2g -XX:MaxNewSize=32m"));
+        this.serverJvmOpts = args.str("server-jvm-opts", System.getProperty("bench.serverJvmOpts", "-Xmx2g -XX:MaxNewSize=32m -XX:TrimNativeHeapInterval=1000"));
         this.genJvmOpts = System.getProperty("bench.genJvmOpts", "-Xms256m -Xmx1g -XX:+UseParallelGC");
         this.jfr = args.flag("jfr");
     }
