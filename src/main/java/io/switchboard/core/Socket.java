@@ -11,7 +11,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import io.switchboard.engine.SessionLoop;
 import io.switchboard.protocol.Packet;
@@ -553,9 +552,13 @@ public final class Socket {
     }
 
     private void onEvent(Packet packet) {
-        ArrayNode args = ((ArrayNode) packet.data()).deepCopy();
-        JsonNode name = args.remove(0);
-        Event event = new Event(this, name.asText(), args, packet.ackId());
+        // the packet was decoded for this socket alone and is dropped after this: its elements can be shared
+        ArrayNode data = (ArrayNode) packet.data();
+        ArrayNode args = data.arrayNode(data.size() - 1);
+        for (int i = 1, n = data.size(); i < n; i++) {
+            args.add(data.get(i));
+        }
+        Event event = new Event(this, data.get(0).asText(), args, packet.ackId());
         namespace.server().options().observer().eventIn(namespace.name(), event.name());
         runPacketMiddlewares(event, 0);
     }
