@@ -219,11 +219,12 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
+        NettySessionLoop channelLoop = server.sessionLoop(ctx.channel().eventLoop());
         WebSocketTransport transport = new WebSocketTransport(ctx.channel(), options.perMessageDeflate(),
-                server.sessionLoop(ctx.channel().eventLoop()).flushes());
+                channelLoop.flushes());
         EngineSession session = existing;
         if (session == null) {
-            session = server.newSession(handshake, server.sessionLoop(ctx.channel().eventLoop()), transport);
+            session = server.newSession(handshake, channelLoop, transport);
         } else {
             EngineSession target = session;
             target.loop().execute(() -> {

@@ -94,12 +94,15 @@ public final class SwitchboardServer {
                 .pingInterval(config.get(ConfigKeys.PING_INTERVAL))
                 .pingTimeout(config.get(ConfigKeys.PING_TIMEOUT))
                 .maxHttpBufferSize(config.get(ConfigKeys.MAX_HTTP_BUFFER_SIZE))
-                .ioThreads(ioThreads(config.get(ConfigKeys.IO_THREADS)))
                 .maxHeaderSize(config.get(ConfigKeys.MAX_HTTP_HEADER_SIZE))
                 .maxHeaderCount(config.get(ConfigKeys.MAX_HTTP_HEADER_COUNT))
                 .maxInitialLineLength(config.get(ConfigKeys.MAX_HTTP_REQUEST_LINE))
                 .transports(transports(config.get(ConfigKeys.TRANSPORTS)))
                 .cors(cors(config.get(ConfigKeys.CORS_ORIGINS), config.get(ConfigKeys.CORS_CREDENTIALS)));
+        int ioThreads = config.get(ConfigKeys.IO_THREADS);
+        if (ioThreads > 0) { // 0 keeps the engine's default, one per core
+            engine.ioThreads(ioThreads);
+        }
         ServerOptions options = new ServerOptions().engine(engine)
                 .connectTimeout(config.get(ConfigKeys.CONNECT_TIMEOUT))
                 .maxNamespacesPerSession(config.get(ConfigKeys.MAX_NAMESPACES_PER_SESSION))
@@ -370,10 +373,5 @@ public final class SwitchboardServer {
                 "*  auth.allowDevelopmentSecret: false to make a missing key stop the server.",
                 "*  Mint a development token:  java -jar target/switchboard.jar token --sub alice",
                 line);
-    }
-
-    /** 0 is one per core, as the engine's default. */
-    private static int ioThreads(int configured) {
-        return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
     }
 }
