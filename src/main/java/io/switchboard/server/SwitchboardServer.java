@@ -257,10 +257,14 @@ public final class SwitchboardServer {
 
     /** Binds, logs what runs where, and prints {@code listening on HOST:PORT} on stdout. */
     public InetSocketAddress start() {
-        String host = config.get(ConfigKeys.HOST);
+        String host = listenHost(config, auth.developmentSecret());
         int port = config.get(ConfigKeys.PORT);
         if (auth.developmentSecret()) {
             log.warn(developmentSecretWarning());
+            if (!host.equals(config.get(ConfigKeys.HOST))) {
+                log.warn("listening on {} only: with the public development secret anyone who reaches the port can"
+                        + " mint tokens; give server.host (SWITCHBOARD_HOST, --host) to listen elsewhere", host);
+            }
         }
         log.info("effective configuration (secrets masked):\n{}", config.toYaml(true).stripTrailing());
         try {
@@ -298,9 +302,28 @@ public final class SwitchboardServer {
         EngineOptions engine = server.options().engine();
         System.out.println("Switchboard " + Main.version() + " listening on " + host + ":" + address.getPort()
                 + " (path " + engine.path() + ", transports "
-                + engine.transports().stream().map(t -> t.wireName).collect(Collectors.joining(", ")) + ")");
+                + engine.transports().stream().map(t -> t.wireName).collect(Collectors.joining(", ")) + ")"
+                + (config.get(ConfigKeys.WEB_DEMO) ? "; demo page " + pageUrl(host, address.getPort()) : ""));
         System.out.flush();
         return address;
+    }
+
+    /**
+     * The address to listen on: server.host, except that a server on the public development secret, where anyone
+     * who reaches the port can mint tokens, stays on loopback unless a host was given.
+     */
+    static String listenHost(Config config, boolean developmentSecret) {
+        if (developmentSecret && "default".equals(config.source(ConfigKeys.HOST))) {
+            return "127.0.0.1";
+        }
+        return config.get(ConfigKeys.HOST);
+    }
+
+    /** The demo page's address as a browser on this machine opens it. */
+    static String pageUrl(String host, int port) {
+        String shown = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "localhost"
+                : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "http://" + shown + ":" + port + "/";
     }
 
     /** Disconnects every client ("server shutting down"), closes the adapters and the listener. Idempotent. */
