@@ -71,6 +71,7 @@ describe("rooms", () => {
       username: "Alice",
       message: "hi acme",
       timestamp: 0,
+      roomId: "org:acme",
     });
     assert.equal(typeof toBob.timestamp, "number");
     // carol (globex) is not in org:acme: her later message arrives, the acme one never did
