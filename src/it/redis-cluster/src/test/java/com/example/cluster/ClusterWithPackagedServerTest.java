@@ -1,6 +1,7 @@
 package com.example.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -11,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -25,10 +27,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The README's cluster node, built with the dependencies the README lists for the Redis adapter, and a packaged
  * server (java -jar target/switchboard.jar) on the same Redis under a key prefix of this run: each sees the other's
- * sockets, and emits cross in both directions.
+ * sockets, and emits cross in both directions. The packaged node logs as it configures itself (logging.format json).
  */
 class ClusterWithPackagedServerTest {
     private static final Pattern LISTENING = Pattern.compile("listening on [^ ]+:(\\d+)");
+    /** The packaged server's text format (its logback-server.xml): time, level, [thread], logger, " - ", message. */
+    private static final Pattern SERVER_TEXT_LINE = Pattern.compile(
+            "^\\d{2}:\\d{2}:\\d{2}\\.\\d{3} INFO  \\[main\\] i\\.s\\.server\\.Main - Switchboard .* starting.*");
+    private final List<String> packagedLog = new CopyOnWriteArrayList<>();
 
     @Test
     void anEmbeddedNodeAndAPackagedNodeFormOneCluster() throws Exception {
@@ -41,6 +47,7 @@ class ClusterWithPackagedServerTest {
         Socket onLibrary = null;
         try {
             int packagedPort = awaitListening(packaged);
+            assertLogsAsTheServerConfiguresIt();
             int libraryPort = library.start("127.0.0.1", 0).getPort();
             onPackaged = connect("http://127.0.0.1:" + packagedPort, Map.of("token", token(jar)));
             CompletableFuture<Object> joined = new CompletableFuture<>();
@@ -68,23 +75,40 @@ class ClusterWithPackagedServerTest {
         }
     }
 
+    /**
+     * The packaged server configures its own logging: Main's first line comes in its text format (so logback was
+     * pointed at the server's configuration before anything logged), and from the configuration on, with
+     * logging.format json, one JSON object per line.
+     */
+    private void assertLogsAsTheServerConfiguresIt() throws Exception {
+        String starting = packagedLog.stream().filter(line -> line.contains("starting")).findFirst()
+                .orElseThrow(() -> new AssertionError("no start line in " + packagedLog));
+        assertTrue(SERVER_TEXT_LINE.matcher(starting).matches(), "not the server's text format: " + starting);
+        String json = packagedLog.stream().filter(line -> line.startsWith("{")
+                && line.contains("\"loggerName\":\"io.switchboard.server.SwitchboardServer\"")).findFirst()
+                .orElseThrow(() -> new AssertionError("no JSON log line (logging.format json) in " + packagedLog));
+        assertEquals("io.switchboard.server.SwitchboardServer", new JSONObject(json).opt("loggerName"));
+    }
+
     private static Process start(Path jar, String redisUrl, String prefix) throws IOException {
         ProcessBuilder builder = new ProcessBuilder(java(), "-jar", jar.toString(), "--host", "127.0.0.1",
                 "--port", "0").redirectErrorStream(true);
         builder.environment().put("SWITCHBOARD_ADAPTER_TYPE", "redis");
         builder.environment().put("REDIS_URL", redisUrl);
         builder.environment().put("REDIS_KEY_PREFIX", prefix);
+        builder.environment().put("SWITCHBOARD_LOGGING_FORMAT", "json");
         return builder.start();
     }
 
     /** Waits for the packaged server's `listening on HOST:PORT`, echoing its log to the build's. */
-    private static int awaitListening(Process process) throws Exception {
+    private int awaitListening(Process process) throws Exception {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(
                     new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
                     System.out.println("[packaged] " + line);
+                    packagedLog.add(line);
                     Matcher m = LISTENING.matcher(line);
                     if (m.find()) {
                         port.complete(Integer.parseInt(m.group(1)));
