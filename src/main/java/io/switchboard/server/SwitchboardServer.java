@@ -190,7 +190,7 @@ public final class SwitchboardServer {
             if (bundle.available()) {
                 server.engine().httpRoute(() -> bundle);
             } else {
-                log.warn("web.serveClient: the socket.io-client bundle is not in this build (web/client/)");
+                log.warn("web.serveClient: the socket.io-client bundle is not in this build (io/switchboard/server/web/client/)");
             }
         }
         if (config.get(ConfigKeys.WEB_DEMO)) {
