@@ -152,6 +152,7 @@ final class Commands {
             SwitchboardServer server;
             try {
                 Config loaded = ConfigLoader.load(file, context.env, overrides);
+                LogFormat.apply(loaded.get(ConfigKeys.LOGGING_FORMAT));   // before the first line is logged
                 org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
                 log.info("Switchboard {} starting with {}", Main.version(),
                         file == null ? "the embedded defaults (no --config)" : "config file " + file);

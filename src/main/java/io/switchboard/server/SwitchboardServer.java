@@ -296,10 +296,15 @@ public final class SwitchboardServer {
                 auth.algorithms().stream().sorted().collect(Collectors.joining(", ")),
                 auth.developmentSecret() ? " with the DEVELOPMENT SECRET" : "");
         EngineOptions engine = server.options().engine();
-        System.out.println("Switchboard " + Main.version() + " listening on " + host + ":" + address.getPort()
+        String listening = "Switchboard " + Main.version() + " listening on " + host + ":" + address.getPort()
                 + " (path " + engine.path() + ", transports "
-                + engine.transports().stream().map(t -> t.wireName).collect(Collectors.joining(", ")) + ")");
-        System.out.flush();
+                + engine.transports().stream().map(t -> t.wireName).collect(Collectors.joining(", ")) + ")";
+        if (LogFormat.json()) {
+            log.info(listening);   // every stdout line is one JSON object
+        } else {
+            System.out.println(listening);
+            System.out.flush();
+        }
         return address;
     }
 
