@@ -245,6 +245,17 @@ public final class SwitchboardMetrics implements AutoCloseable {
         return nanos -> latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
+    /** Counts failed JWKS fetches by reason, each known reason registered at 0; the returned recorder counts one. */
+    public java.util.function.Consumer<String> bindJwks(List<String> knownReasons) {
+        knownReasons.forEach(this::jwksFailures);
+        return reason -> jwksFailures(reason).increment();
+    }
+
+    private Counter jwksFailures(String reason) {
+        return counter("switchboard.jwks.fetch.failures", "JWKS fetches that failed, by reason",
+                "reason", reasons.of(ReasonCode.of(reason)));
+    }
+
     /** The event loop group serving the clients, whose pending tasks are reported; the first one given counts. */
     public void eventLoops(EventLoopGroup group) {
         if (group != null) {
