@@ -104,7 +104,7 @@ public final class ConfigKeys {
     public static final Option<Long> JWKS_MIN_REFRESH_SECONDS = add("auth.jwks.minRefreshSeconds", 10L,
             Types.longValue(0, Long.MAX_VALUE), null, "least time between two fetches for an unknown kid");
     public static final Option<Long> JWKS_TIMEOUT_SECONDS = add("auth.jwks.timeoutSeconds", 5L,
-            Types.longValue(1, 600), null, "how long a fetch may take");
+            Types.longValue(1, 600), null, "how long a whole fetch (connection, headers, body) may take");
     public static final Option<List<String>> ALGORITHMS_OPTION = add("auth.algorithms", List.of(),
             Types.list(Types.oneOf(ALGORITHMS.toArray(String[]::new)), true), null,
             "the algorithms accepted; [] for those the configured keys support");
