@@ -283,6 +283,10 @@ class CliTest {
             for (String secret : List.of("jwks-pw", "k3y-123", SECRET)) {
                 assertFalse(text.contains(secret), secret + " in the log:\n" + text);
             }
+            // the failure is counted by reason, the other reasons are there at 0
+            String metrics = server.metrics().scrape();
+            assertTrue(metrics.contains("switchboard_jwks_fetch_failures_total{reason=\"unreachable\"} 1"), metrics);
+            assertTrue(metrics.contains("switchboard_jwks_fetch_failures_total{reason=\"timeout\"} 0"), metrics);
         } finally {
             root.detachAppender(log);
             startup.setLevel(level);

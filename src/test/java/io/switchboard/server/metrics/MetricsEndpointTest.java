@@ -257,7 +257,9 @@ class MetricsEndpointTest {
     @Test
     void promtoolAcceptsTheExposition() throws Exception {
         Path promtool = Promtool.find();
-        SwitchboardServer server = start("");
+        // the Redis adapter too, for its families
+        SwitchboardServer server = start("adapter:\n  type: redis\n  redis:\n    url: redis://127.0.0.1:6379\n"
+                + "    keyPrefix: metrics-promtool-" + ProcessHandle.current().pid());
         connect(server, token("erin"), "websocket", false);
         connect(server, token("frank"), "polling", false);
         connect(server, "not-a-valid-token", "websocket", true);
