@@ -1,13 +1,11 @@
 package io.switchboard.server.auth;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.PublicKey;
@@ -18,8 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -74,16 +70,6 @@ public final class JwksKeys {
 
     /** The keys of one fetch: by kid, and all of them (for tokens without a kid). */
     private record Snapshot(Map<String, PublicKey> byKid, List<PublicKey> all, long fetchedAt) {
-    }
-
-    /** A fetch that failed for a known reason (one of {@link #FAILURE_REASONS}). */
-    private static final class FetchFailure extends RuntimeException {
-        private final String reason;
-
-        FetchFailure(String reason, String message) {
-            super(message, null, false, false);
-            this.reason = reason;
-        }
     }
 
     public JwksKeys(URI url, Duration timeout, long cacheMillis, long minRefreshMillis) {
@@ -189,7 +175,7 @@ public final class JwksKeys {
         HttpRequest request = HttpRequest.newBuilder(url).timeout(timeout).header("Accept", "application/json")
                 .GET().build();
         // the client may report a body we cut off as the connection's end: the refusal says why it ended
-        AtomicReference<FetchFailure> refused = new AtomicReference<>();
+        AtomicReference<JwksFetchFailure> refused = new AtomicReference<>();
         CompletableFuture<HttpResponse<byte[]>> sent;
         try {
             sent = http.sendAsync(request, info -> body(info, refused));
@@ -215,77 +201,14 @@ public final class JwksKeys {
 
     /** The body of a 200 answer, at most {@link #MAX_BODY_BYTES}; any other status fails without reading it. */
     private static HttpResponse.BodySubscriber<byte[]> body(HttpResponse.ResponseInfo info,
-                                                           AtomicReference<FetchFailure> refused) {
+                                                           AtomicReference<JwksFetchFailure> refused) {
         if (info.statusCode() != 200) {
-            return new CappedBody(new FetchFailure("http_status", "HTTP " + info.statusCode()), refused);
+            return new CappedBody(MAX_BODY_BYTES, new JwksFetchFailure("http_status", "HTTP " + info.statusCode()),
+                    refused);
         }
         long length = info.headers().firstValueAsLong("Content-Length").orElse(-1);
-        return new CappedBody(length > MAX_BODY_BYTES ? tooLarge() : null, refused);
-    }
-
-    private static FetchFailure tooLarge() {
-        return new FetchFailure("too_large", "the body is larger than " + MAX_BODY_BYTES + " bytes");
-    }
-
-    /** Collects a body up to {@link #MAX_BODY_BYTES}, or fails at once with {@code refusal}. */
-    private static final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
-        private final FetchFailure refusal;
-        private final AtomicReference<FetchFailure> refused;
-        private final CompletableFuture<byte[]> body = new CompletableFuture<>();
-        private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        private Flow.Subscription subscription;
-
-        CappedBody(FetchFailure refusal, AtomicReference<FetchFailure> refused) {
-            this.refusal = refusal;
-            this.refused = refused;
-        }
-
-        private void refuse(FetchFailure failure) {
-            refused.compareAndSet(null, failure);
-            subscription.cancel();
-            body.completeExceptionally(failure);
-        }
-
-        @Override
-        public CompletionStage<byte[]> getBody() {
-            return body;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            this.subscription = subscription;
-            if (refusal != null) {
-                refuse(refusal);
-            } else {
-                subscription.request(Long.MAX_VALUE);
-            }
-        }
-
-        @Override
-        public void onNext(List<ByteBuffer> buffers) {
-            if (body.isDone()) {
-                return;
-            }
-            for (ByteBuffer buffer : buffers) {
-                if (bytes.size() + buffer.remaining() > MAX_BODY_BYTES) {
-                    refuse(tooLarge());
-                    return;
-                }
-                byte[] chunk = new byte[buffer.remaining()];
-                buffer.get(chunk);
-                bytes.write(chunk, 0, chunk.length);
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            body.completeExceptionally(error);
-        }
-
-        @Override
-        public void onComplete() {
-            body.complete(bytes.toByteArray());
-        }
+        return new CappedBody(MAX_BODY_BYTES, length > MAX_BODY_BYTES ? CappedBody.tooLarge(MAX_BODY_BYTES) : null,
+                refused);
     }
 
     /** The reason code of a failed fetch: the first kind found anywhere in the chain of causes, in this order. */
@@ -296,8 +219,8 @@ public final class JwksKeys {
             chain.add(cause);
         }
         for (Throwable cause : chain) {
-            if (cause instanceof FetchFailure failure) {
-                return failure.reason;
+            if (cause instanceof JwksFetchFailure failure) {
+                return failure.reason();
             }
         }
         if (chain.stream().anyMatch(c -> c instanceof TimeoutException || c instanceof HttpTimeoutException)) {
@@ -311,11 +234,11 @@ public final class JwksKeys {
         try {
             root = JSON.readTree(body);
         } catch (IOException e) {
-            throw new FetchFailure("invalid", "not JSON: " + e.getMessage());
+            throw new JwksFetchFailure("invalid", "not JSON: " + e.getMessage());
         }
         JsonNode keys = root == null ? null : root.get("keys");
         if (keys == null || !keys.isArray()) {
-            throw new FetchFailure("invalid", "no \"keys\" array");
+            throw new JwksFetchFailure("invalid", "no \"keys\" array");
         }
         Map<String, PublicKey> byKid = new HashMap<>();
         List<PublicKey> all = new ArrayList<>();
