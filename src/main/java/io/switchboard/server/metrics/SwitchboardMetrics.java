@@ -52,7 +52,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardMetrics.class);
     /** Distinct namespaces and refusal reasons counted by name; the rest are "other". */
     private static final int MAX_NAMESPACES = 100;
-    private static final int MAX_REASONS = 50;
+    private static final int MAX_REASONS = 100;   // about 30 are registered at start
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final LabelCap eventNames;
