@@ -138,7 +138,8 @@ public final class SwitchboardServer {
         }
         JwksKeys jwks = auth.jwksUrl() == null ? null : new JwksKeys(auth.jwksUrl(),
                 Duration.ofSeconds(config.get(ConfigKeys.JWKS_TIMEOUT_SECONDS)),
-                config.get(ConfigKeys.JWKS_CACHE_SECONDS) * 1000, config.get(ConfigKeys.JWKS_MIN_REFRESH_SECONDS) * 1000);
+                config.get(ConfigKeys.JWKS_CACHE_SECONDS) * 1000, config.get(ConfigKeys.JWKS_MIN_REFRESH_SECONDS) * 1000,
+                metrics.bindJwks(JwksKeys.FAILURE_REASONS));
         Server server = new Server(options);
         AuthMiddleware authentication = new AuthMiddleware(auth, new JwtVerifier(auth, jwks));
         RoomHandlers rooms = new RoomHandlers(new RoomPolicy(config.get(ConfigKeys.ROOM_POLICIES)), auth.claims(),
@@ -228,8 +229,12 @@ public final class SwitchboardServer {
             return RedisAdapterFactory.connect(redis);
         } catch (RuntimeException e) {
             String url = config.toTree(true).path("adapter").path("redis").path("url").asText();
+            // a parse error quotes pieces of the URL, password included: never shown
+            String why = e instanceof IllegalArgumentException
+                    ? "the URL cannot be read (percent-encode / @ : ? # in the password: %2F %40 %3A %3F %23)"
+                    : UrlMask.maskIn(e.getMessage());
             throw new StartupException("cannot connect to Redis at " + url + " (adapter.redis.url, "
-                    + ConfigKeys.REDIS_URL_OPTION.env() + "): " + e.getMessage(), e);
+                    + ConfigKeys.REDIS_URL_OPTION.env() + "): " + why, e);
         }
     }
 
@@ -283,7 +288,7 @@ public final class SwitchboardServer {
         if (jwks != null) {
             jwks.load().whenComplete((count, error) -> {
                 if (count != null && count >= 0) {
-                    log.info("JWKS {}: {} signing key(s)", jwks.url(), count);
+                    log.info("JWKS {}: {} signing key(s)", UrlMask.mask(jwks.url().toString()), count);
                 }
             });
         }
@@ -300,11 +305,16 @@ public final class SwitchboardServer {
                 auth.algorithms().stream().sorted().collect(Collectors.joining(", ")),
                 auth.developmentSecret() ? " with the DEVELOPMENT SECRET" : "");
         EngineOptions engine = server.options().engine();
-        System.out.println("Switchboard " + Main.version() + " listening on " + host + ":" + address.getPort()
+        String listening = "Switchboard " + Main.version() + " listening on " + host + ":" + address.getPort()
                 + " (path " + engine.path() + ", transports "
                 + engine.transports().stream().map(t -> t.wireName).collect(Collectors.joining(", ")) + ")"
-                + (config.get(ConfigKeys.WEB_DEMO) ? "; demo page " + pageUrl(host, address.getPort()) : ""));
-        System.out.flush();
+                + (config.get(ConfigKeys.WEB_DEMO) ? "; demo page " + pageUrl(host, address.getPort()) : "");
+        if (LogFormat.json()) {
+            log.info(listening);   // every stdout line is one JSON object
+        } else {
+            System.out.println(listening);
+            System.out.flush();
+        }
         return address;
     }
 
