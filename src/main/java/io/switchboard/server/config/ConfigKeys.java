@@ -147,6 +147,9 @@ public final class ConfigKeys {
     // ---- limits on what a client sends ----
     public static final Option<Integer> MAX_NAMESPACES_PER_SESSION = add("limits.maxNamespacesPerSession", 32,
             Types.integer(1, 100_000), null, "namespaces one connection may join at once; more: CONNECT_ERROR");
+    public static final Option<Integer> MAX_NAMESPACES = add("limits.maxNamespaces", 1_000,
+            Types.integer(1, 10_000_000), null,
+            "namespaces live on this node (empty dynamic ones are removed); a CONNECT making one more: CONNECT_ERROR");
     public static final Option<Integer> MAX_AUTH_BYTES = add("limits.maxAuthBytes", 16_384,
             Types.integer(1, Integer.MAX_VALUE), null,
             "the largest handshake auth payload (the CONNECT packet), in bytes; more: CONNECT_ERROR");

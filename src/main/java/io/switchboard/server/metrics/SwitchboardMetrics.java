@@ -52,6 +52,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
     /** Distinct namespaces and refusal reasons counted by name; the rest are "other". */
     private static final int MAX_NAMESPACES = 100;
     private static final int MAX_REASONS = 50;
+    private static final String CONNECT_REFUSED = "namespace connections refused, by reason";
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final LabelCap eventNames;
@@ -99,6 +100,9 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("switchboard.event.loop.pending.tasks", this, SwitchboardMetrics::pendingTasks)
                 .description("tasks waiting in the worker event loops").register(registry);
+        // refusals counted from the start, so that a rate over them has a first sample
+        counter("switchboard.connect.refused", CONNECT_REFUSED, "namespace", LabelCap.OTHER,
+                "reason", "namespace_limit");
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -134,6 +138,9 @@ public final class SwitchboardMetrics implements AutoCloseable {
     /** Adds the gauges that read the server: sockets and sessions by transport. */
     public SwitchboardMetrics bind(Server server) {
         this.server = server;
+        Gauge.builder("switchboard.namespaces", server, Server::namespaceCount)
+                .description("namespaces live on this node (limits.maxNamespaces bounds them)")
+                .strongReference(true).register(registry);
         for (String transport : List.of("polling", "websocket")) {
             Gauge.builder("switchboard.engine.sessions", server, s -> sessions(s, transport))
                     .description("Engine.IO sessions open on this node, by transport").tag("transport", transport)
@@ -308,7 +315,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
 
         @Override
         public void connectRefused(String namespace, String reason) {
-            counter("switchboard.connect.refused", "namespace connections refused, by reason",
+            counter("switchboard.connect.refused", CONNECT_REFUSED,
                     "namespace", namespaces.of(namespace),
                     "reason", reasons.of(reason)).increment();
             log.debug("connection to namespace {} refused: {}", namespace, reason);
