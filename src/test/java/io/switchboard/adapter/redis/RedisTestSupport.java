@@ -156,6 +156,34 @@ final class RedisTestSupport implements AutoCloseable {
         return ids;
     }
 
+    /**
+     * The subscriptions Redis counts for the connections named exactly {@code name} (CLIENT LIST's {@code sub},
+     * {@code psub} and {@code ssub}, summed): per connection, so other tests on the shared Redis do not count.
+     */
+    Map<String, Long> subscriptionCounts(String name) {
+        Map<String, Long> counts = new java.util.HashMap<>(Map.of("sub", 0L, "psub", 0L, "ssub", 0L));
+        for (String line : sync().clientList().split("\n")) {
+            String clientName = null;
+            Map<String, Long> fields = new java.util.HashMap<>();
+            for (String field : line.trim().split(" ")) {
+                int eq = field.indexOf('=');
+                if (eq < 0) {
+                    continue;
+                }
+                String key = field.substring(0, eq);
+                if (key.equals("name")) {
+                    clientName = field.substring(eq + 1);
+                } else if (counts.containsKey(key)) {
+                    fields.put(key, Long.parseLong(field.substring(eq + 1)));
+                }
+            }
+            if (name.equals(clientName)) {
+                fields.forEach((key, value) -> counts.merge(key, value, Long::sum));
+            }
+        }
+        return counts;
+    }
+
     /** CLIENT KILL ID for each connection of that name (only ours: the Redis is shared with other tests). */
     int kill(String name) {
         int killed = 0;
