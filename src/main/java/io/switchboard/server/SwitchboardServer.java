@@ -226,7 +226,8 @@ public final class SwitchboardServer {
                 .url(config.get(ConfigKeys.REDIS_URL_OPTION))
                 .key(config.get(ConfigKeys.REDIS_KEY_PREFIX))
                 .requestsTimeout(config.get(ConfigKeys.REDIS_REQUESTS_TIMEOUT))
-                .sharded(config.get(ConfigKeys.REDIS_SHARDED));
+                .sharded(config.get(ConfigKeys.REDIS_SHARDED))
+                .clientName(config.get(ConfigKeys.REDIS_CLIENT_NAME));
         try {
             return RedisAdapterFactory.connect(redis);
         } catch (RuntimeException e) {

@@ -87,6 +87,11 @@ public final class ConfigKeys {
             Types.longValue(1, Long.MAX_VALUE), null, "ms to wait for the other nodes (fetchSockets, ...)");
     public static final Option<Boolean> REDIS_SHARDED = add("adapter.redis.sharded", false, Types.bool(), null,
             "SSUBSCRIBE/SPUBLISH (Redis 7 cluster), as Node's createShardedAdapter");
+    public static final Option<String> REDIS_CLIENT_NAME = add("adapter.redis.clientName", "switchboard",
+            Types.string("printable ASCII without spaces",
+                    text -> !text.isEmpty() && text.chars().allMatch(c -> c > ' ' && c <= '~') ? null
+                            : "printable ASCII without spaces"),
+            null, "CLIENT SETNAME of this node's connections (+ -sub, -pub): tells the nodes apart in CLIENT LIST");
 
     // ---- auth ----
     public static final Option<String> AUTH_SECRET = add("auth.secret", "",
