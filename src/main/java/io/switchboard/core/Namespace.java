@@ -139,11 +139,16 @@ public final class Namespace {
             removed = true;
             current = adapter;
         }
-        if (current != null) {
-            current.close();
-        }
-        if (recovery != null) {
-            recovery.close();
+        // guarded: this runs in the cleanup of a closing socket or connection, which must go on whatever happens
+        try {
+            if (current != null) {
+                current.close();
+            }
+            if (recovery != null) {
+                recovery.close();
+            }
+        } catch (RuntimeException e) {
+            log.warn("closing the adapter or recovery store of namespace {} failed", name, e);
         }
     }
 

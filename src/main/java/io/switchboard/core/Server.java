@@ -88,10 +88,9 @@ public final class Server {
         if (existing != null && existing.parent() == null) {
             return existing;
         }
-        // a static namespace replaces a dynamic child of the same name only if there is none: the child stays
         return namespaces.compute(normalised, (n, current) -> {
             if (current != null) {
-                return current;
+                return current;   // a dynamic child, as in the reference: still removed when it empties
             }
             namespaceCount.incrementAndGet();   // asked for by the application: counted, never refused
             return new Namespace(n, this, options.adapter());
@@ -205,11 +204,15 @@ public final class Server {
         if (hadSockets && recovery != null) {
             long window = recovery.maxDisconnectionDuration();
             long idleSince = namespace.idleSince();
-            timers.schedule(() -> {
-                if (namespace.idleSince() == idleSince) {
-                    remove(namespace);
-                }
-            }, window, TimeUnit.MILLISECONDS);
+            try {
+                timers.schedule(() -> {
+                    if (namespace.idleSince() == idleSince) {
+                        remove(namespace);
+                    }
+                }, window, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server is closing: it closes every namespace itself
+            }
             return;
         }
         remove(namespace);

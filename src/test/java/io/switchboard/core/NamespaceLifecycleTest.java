@@ -179,6 +179,28 @@ class NamespaceLifecycleTest {
     }
 
     @Test
+    void withRecoveryOnAnEmptiedChildStaysForTheRecoveryWindow() throws Exception {
+        long window = 4_000;
+        fx = Fixture.start(new ServerOptions().cleanupEmptyChildNamespaces(true)
+                .connectionStateRecovery(new RecoveryOptions(window, true)));
+        ParentNamespace parent = dynamic(new LinkedBlockingQueue<>());
+        BlockingQueue<String> left = new LinkedBlockingQueue<>();
+        parent.onConnection(socket -> socket.onDisconnect(left::add));
+
+        Fixture.Client client = fx.connect("websocket", "/dyn-r");
+        eventually("the socket is in", () -> fx.server.namespaces().containsKey("/dyn-r")
+                && fx.server.namespaces().get("/dyn-r").localSockets().size() == 1);
+        Fixture.dropConnection(client.socket);
+        take(left);
+        long emptiedAt = System.nanoTime();
+
+        // its session waits in the child's recovery store: the child stays while the client may come back
+        assertTrue(fx.server.namespaces().containsKey("/dyn-r"));
+        eventually("the child goes after the window", () -> !fx.server.namespaces().containsKey("/dyn-r"));
+        assertTrue(System.nanoTime() - emptiedAt >= (window - 500) * 1_000_000L, "removed before the window");
+    }
+
+    @Test
     void withoutTheOptionAnEmptiedChildStaysAsInTheReference() throws Exception {
         fx = Fixture.start();
         ParentNamespace parent = dynamic(new LinkedBlockingQueue<>());
