@@ -97,6 +97,11 @@ final class RedisLink implements AutoCloseable {
      * SUBSCRIBE and UNSUBSCRIBE of one name in the order the maps changed (issuing is asynchronous: never blocks).
      */
     private final Object subscriptionLock = new Object();
+    /**
+     * Names forgotten while the subscriber connection was down or refused the UNSUBSCRIBE: Lettuce subscribes again
+     * on reconnection to what Redis had confirmed, so they are unsubscribed then. Guarded by subscriptionLock.
+     */
+    private final Map<Kind, Set<String>> leftWhileDown = new java.util.EnumMap<>(Kind.class);
     /** UNSUBSCRIBE commands Redis has not confirmed yet; closing waits (briefly) for them. */
     private final Set<CompletableFuture<?>> unsubscribing = ConcurrentHashMap.newKeySet();
     private volatile Thread inboxThread;
@@ -209,23 +214,52 @@ final class RedisLink implements AutoCloseable {
                             .add(subscription.name());
                 }
             }
-            if (names.isEmpty() || !sub.isOpen()) {
-                return done();   // disconnected: forgotten, so the resubscription on reconnect leaves them out
+            if (names.isEmpty()) {
+                return done();
             }
-            names.forEach((kind, list) -> {
-                String[] array = list.toArray(String[]::new);
-                RedisFuture<Void> future = switch (kind) {
-                    case CHANNEL -> sub.async().unsubscribe(array);
-                    case PATTERN -> sub.async().punsubscribe(array);
-                    case SHARD -> sub.async().sunsubscribe(array);
-                };
-                sent.add(logged(future.toCompletableFuture(), "unsubscribing from " + list));
-            });
+            if (!sub.isOpen()) {
+                names.forEach(this::leaveOnReconnect);
+                return done();
+            }
+            names.forEach((kind, list) -> sent.add(sendUnsubscribe(kind, list)));
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(CompletableFuture<?>[]::new));
         unsubscribing.add(all);
         all.whenComplete((ok, error) -> unsubscribing.remove(all));
         return all;
+    }
+
+    /** Issues the command; a refusal (Redis away) leaves the names for the next reconnection. Under the lock. */
+    private CompletableFuture<Void> sendUnsubscribe(Kind kind, List<String> list) {
+        String[] array = list.toArray(String[]::new);
+        RedisFuture<Void> future = switch (kind) {
+            case CHANNEL -> sub.async().unsubscribe(array);
+            case PATTERN -> sub.async().punsubscribe(array);
+            case SHARD -> sub.async().sunsubscribe(array);
+        };
+        return logged(future.toCompletableFuture(), "unsubscribing from " + list).whenComplete((ok, error) -> {
+            if (error != null && !closed) {
+                synchronized (subscriptionLock) {
+                    leaveOnReconnect(kind, list);
+                }
+            }
+        });
+    }
+
+    private void leaveOnReconnect(Kind kind, List<String> list) {
+        leftWhileDown.computeIfAbsent(kind, k -> new java.util.HashSet<>()).addAll(list);
+    }
+
+    /** After a reconnection: unsubscribes what was forgotten meanwhile and is not wanted again. Under the lock. */
+    private void unsubscribeLeftWhileDown() {
+        Map<Kind, Set<String>> left = new java.util.EnumMap<>(leftWhileDown);
+        leftWhileDown.clear();
+        left.forEach((kind, names) -> {
+            List<String> unwanted = names.stream().filter(name -> !registry(kind).containsKey(name)).toList();
+            if (!unwanted.isEmpty()) {
+                sendUnsubscribe(kind, unwanted);
+            }
+        });
     }
 
     private static CompletableFuture<Void> done() {
@@ -397,6 +431,7 @@ final class RedisLink implements AutoCloseable {
             log.info("Redis pub/sub connection (re)established to {}", address);
             execute(() -> {
                 synchronized (subscriptionLock) {
+                    unsubscribeLeftWhileDown();
                     channels.keySet().forEach(name -> issue(Kind.CHANNEL, name));
                     patterns.keySet().forEach(name -> issue(Kind.PATTERN, name));
                     shardChannels.keySet().forEach(name -> issue(Kind.SHARD, name));

@@ -73,6 +73,40 @@ class NamespaceCleanupClusterTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void aChildRemovedWhileRedisIsAwayIsNotResubscribedWhenItComesBack() throws Exception {
+        io.lettuce.core.RedisURI direct = io.lettuce.core.RedisURI.create(RedisTestSupport.url());
+        try (io.switchboard.testsupport.TcpProxy proxy = new io.switchboard.testsupport.TcpProxy(direct.getHost(),
+                direct.getPort());
+             ClusterFixture cluster = ClusterFixture.start(1)) {
+            String viaProxy = io.lettuce.core.RedisURI.builder(direct).withHost("127.0.0.1").withPort(proxy.port())
+                    .build().toURI().toString();
+            // node 1 reaches Redis through the proxy; node 0 directly, and never has the child
+            cluster.addNode(options -> options.url(viaProxy), options -> options.cleanupEmptyChildNamespaces(true));
+            cluster.awaitReady("/");
+            Server server = cluster.node(1).server();
+            server.of(Pattern.compile("/dyn-\\w+"));
+            String subscriber = cluster.node(1).clientName() + "-sub";
+            Map<String, Long> before = cluster.redis.subscriptionCounts(subscriber);
+            TestClient client = cluster.connect(1, "/dyn-away");
+            ClusterFixture.eventually("the child subscribed",
+                    () -> channels(cluster, false).stream().anyMatch(name -> name.contains("#/dyn-away#")));
+
+            proxy.cut();
+            ClusterFixture.eventually("the node notices", () -> !cluster.node(1).factory().isConnected());
+            client.close();
+            ClusterFixture.eventually("the empty child is removed",
+                    () -> !server.namespaces().containsKey("/dyn-away"));
+            proxy.restore();
+            cluster.awaitNumsub(cluster.key + "-request#/#", 2);
+
+            ClusterFixture.eventually("only the main namespace's subscriptions are back",
+                    () -> before.equals(cluster.redis.subscriptionCounts(subscriber)));
+            assertTrue(channels(cluster, false).stream().noneMatch(name -> name.contains("#/dyn-away#")),
+                    () -> channels(cluster, false).toString());
+        }
+    }
+
     /** The channels with a subscriber under the test's key prefix (shard channels for the sharded adapter). */
     private static List<String> channels(ClusterFixture cluster, boolean sharded) {
         List<String> names = sharded ? cluster.redis.sync().pubsubShardChannels(cluster.key + "*")
