@@ -81,7 +81,10 @@ public final class Server {
         return timers;
     }
 
-    /** The namespace of that name, created when missing; such a namespace is never removed. */
+    /**
+     * The namespace of that name, created when missing: an application's namespace, never removed. A live dynamic
+     * child of that name is returned as it is (as in the reference server, it still goes when it empties).
+     */
     public Namespace of(String name) {
         String normalised = name.startsWith("/") ? name : "/" + name;
         Namespace existing = namespaces.get(normalised);
