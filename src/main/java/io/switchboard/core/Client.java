@@ -3,10 +3,8 @@ package io.switchboard.core;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,13 +28,19 @@ final class Client implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(Client.class);
     static final String TOO_MANY_NAMESPACES = "Too many namespaces";
     static final String AUTH_TOO_LARGE = "Handshake auth too large";
+    static final String NAMESPACE_LIMIT = "Namespace limit reached";
+    /** The reason code observers count for {@link #NAMESPACE_LIMIT}. */
+    static final String NAMESPACE_LIMIT_REASON = "namespace_limit";
 
     private final Server server;
     private final EngineSession session;
     private final PacketDecoder decoder;
     private final Map<String, Socket> byNamespace = new HashMap<>(2);
-    /** Namespaces whose CONNECT is still in the middlewares or the recovery store; they count against the limit. */
-    private Set<String> connecting;
+    /**
+     * Namespaces whose CONNECT is still in the middlewares or the recovery store, each held until it settles; they
+     * count against the limit.
+     */
+    private Map<String, Namespace> connecting;
     private Runnable connectTimeout;
     private boolean closed;
 
@@ -117,7 +121,7 @@ final class Client implements SessionListener {
         server.options().observer().packetIn(packet.type());
         Socket socket = byNamespace.get(packet.namespace());
         if (socket == null && packet.type() == PacketType.CONNECT && connecting != null
-                && connecting.contains(packet.namespace())) {
+                && connecting.containsKey(packet.namespace())) {
             // the client sends CONNECT twice when connect() is called on a socket its manager opened already; the
             // answer to the first serves both, and a second socket would escape maxNamespacesPerSession
             log.debug("session {} repeated CONNECT for namespace {} while it is pending", session.id(),
@@ -142,7 +146,16 @@ final class Client implements SessionListener {
             refuseConnect(name, TOO_MANY_NAMESPACES);
             return;
         }
-        Namespace namespace = server.namespaceFor(name);
+        Namespace namespace;
+        try {
+            namespace = server.reserve(name);
+        } catch (NamespaceLimitException e) {
+            log.debug("session {} refused for namespace {}: {} are live", session.id(), name,
+                    server.options().maxNamespaces());
+            server.options().observer().connectRefused(name, NAMESPACE_LIMIT_REASON);
+            write(server.encode(Packet.connectError(name, NAMESPACE_LIMIT)), false);
+            return;
+        }
         if (namespace == null) {
             server.options().observer().connectRefused(name, "invalid namespace");
             write(server.encode(Packet.connectError(name, "Invalid namespace")), false);
@@ -150,9 +163,11 @@ final class Client implements SessionListener {
         }
         if (connecting == null) {
             // made on demand and dropped when empty: an idle connection should cost little
-            connecting = new HashSet<>(2);
+            connecting = new HashMap<>(2);
         }
-        connecting.add(name);
+        // the hold taken by reserve is this entry's: given back when the CONNECT is refused or abandoned, handed to
+        // the socket when it joins
+        connecting.put(name, namespace);
         ObjectNode auth = packet.data() instanceof ObjectNode object ? object
                 : JsonNodeFactory.instance.objectNode();
         Handshake handshake = Handshake.of(session.request(), auth);
@@ -194,16 +209,37 @@ final class Client implements SessionListener {
         write(server.encode(Packet.connectError(namespace, message)), false);
     }
 
-    /** A CONNECT of this client is settled: refused by a middleware, or its socket added. */
-    void stopConnecting(String namespace) {
-        if (connecting != null && connecting.remove(namespace) && connecting.isEmpty()) {
-            connecting = null;
+    /**
+     * A CONNECT of this client was refused: its hold on the namespace is given back. False when it was not pending
+     * (settled already, or the client closed).
+     */
+    boolean stopConnecting(String namespace) {
+        Namespace held = settle(namespace);
+        if (held == null) {
+            return false;
         }
+        held.release();
+        return true;
     }
 
-    /** The namespace accepted a socket of this client. */
+    boolean isConnecting(String namespace) {
+        return connecting != null && connecting.containsKey(namespace);
+    }
+
+    private Namespace settle(String namespace) {
+        if (connecting == null) {
+            return null;
+        }
+        Namespace held = connecting.remove(namespace);
+        if (connecting.isEmpty()) {
+            connecting = null;
+        }
+        return held;
+    }
+
+    /** The namespace accepted a socket of this client: the CONNECT's hold becomes the socket's. */
     void added(Socket socket) {
-        stopConnecting(socket.namespace().name());
+        settle(socket.namespace().name());
         byNamespace.put(socket.namespace().name(), socket);
         if (connectTimeout != null) {
             connectTimeout.run();
@@ -242,6 +278,12 @@ final class Client implements SessionListener {
         if (connectTimeout != null) {
             connectTimeout.run();
             connectTimeout = null;
+        }
+        // CONNECTs still in a middleware or the recovery store are abandoned: their namespaces may go
+        Map<String, Namespace> abandoned = connecting;
+        connecting = null;
+        if (abandoned != null) {
+            abandoned.values().forEach(Namespace::release);
         }
         for (Socket socket : new ArrayList<>(byNamespace.values())) {
             socket.onClose(reason);

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -32,25 +33,36 @@ public final class Namespace {
     private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
     private final Map<String, List<ServerSideListener>> serverSideListeners = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
-    private final Adapter adapter;
+    private final AdapterFactory adapterFactory;
+    /** Made on first use: a dynamic child gets one only when a socket joins it (or the application asks). */
+    private volatile Adapter adapter;
     private final RecoveryStore recovery;
+    /** The dynamic parent this child was made from; null for a namespace the application created. */
+    private final ParentNamespace parent;
+    /** Connected sockets plus CONNECTs in progress; a dynamic child may go only at zero. */
+    private final AtomicInteger holds = new AtomicInteger();
+    private volatile long idleSince;
+    private volatile boolean removed;
 
-    /** A namespace created from a dynamic parent shares the parent's middlewares and handlers. */
-    Namespace(String name, Server server, List<Middleware> middlewares, List<Consumer<Socket>> connectionHandlers,
-              AdapterFactory adapterFactory) {
+    /** A namespace created from a dynamic parent starts with the parent's middlewares and handlers. */
+    Namespace(String name, Server server, ParentNamespace parent, List<Middleware> middlewares,
+              List<Consumer<Socket>> connectionHandlers, AdapterFactory adapterFactory) {
         this.name = name;
         this.server = server;
+        this.parent = parent;
         this.middlewares = middlewares;
         this.connectionHandlers = connectionHandlers;
-        this.adapter = adapterFactory.create(this);
-        this.adapter.init();
+        this.adapterFactory = adapterFactory;
         RecoveryOptions recoveryOptions = server.options().connectionStateRecovery();
         this.recovery = recoveryOptions == null ? null
                 : server.options().recoveryStore().create(this, recoveryOptions);
+        if (parent == null) {
+            adapter();   // an application's namespace joins the cluster at once, as before
+        }
     }
 
     Namespace(String name, Server server, AdapterFactory adapterFactory) {
-        this(name, server, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), adapterFactory);
+        this(name, server, null, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), adapterFactory);
     }
 
     public String name() {
@@ -61,8 +73,83 @@ public final class Namespace {
         return server;
     }
 
+    /** The adapter, made (and for a cluster adapter, subscribed) on first use. */
     public Adapter adapter() {
-        return adapter;
+        Adapter current = adapter;
+        if (current != null) {
+            return current;
+        }
+        synchronized (this) {
+            if (adapter == null) {
+                Adapter made = adapterFactory.create(this);
+                made.init();
+                adapter = made;
+                if (removed) {
+                    made.close();   // asked for after removal: it works locally but holds no subscription
+                }
+            }
+            return adapter;
+        }
+    }
+
+    boolean hasAdapter() {
+        return adapter != null;
+    }
+
+    ParentNamespace parent() {
+        return parent;
+    }
+
+    // ---- holds: what keeps a dynamic child alive ----
+
+    /** Taken under the server's map lock for this name, so a removal cannot cross it. */
+    void hold() {
+        holds.incrementAndGet();
+    }
+
+    /** A CONNECT settled without a socket, or a socket left: at zero the server may remove the child. */
+    void release() {
+        if (holds.decrementAndGet() == 0) {
+            idleSince = System.nanoTime();
+            server.idle(this);
+        }
+    }
+
+    boolean unheld() {
+        return holds.get() == 0;
+    }
+
+    long idleSince() {
+        return idleSince;
+    }
+
+    void markRemoved() {
+        removed = true;
+    }
+
+    /** Whether the server removed this dynamic child (it was empty); a new CONNECT makes a new one. */
+    public boolean removed() {
+        return removed;
+    }
+
+    /** Closes the adapter (leaving the cluster) and the recovery store; never blocks. */
+    void closeResources() {
+        Adapter current;
+        synchronized (this) {
+            removed = true;
+            current = adapter;
+        }
+        // guarded: this runs in the cleanup of a closing socket or connection, which must go on whatever happens
+        try {
+            if (current != null) {
+                current.close();
+            }
+            if (recovery != null) {
+                recovery.close();
+            }
+        } catch (RuntimeException e) {
+            log.warn("closing the adapter or recovery store of namespace {} failed", name, e);
+        }
     }
 
     /** The recovery store, or null when connection state recovery is off. */
@@ -185,12 +272,12 @@ public final class Namespace {
 
     /** Emits to the namespace listeners of the other nodes. */
     public void serverSideEmit(String event, Object... args) {
-        adapter.serverSideEmit(server.json().event(event, args));
+        adapter().serverSideEmit(server.json().event(event, args));
     }
 
     /** The same, collecting one answer per other node within the timeout. */
     public CompletableFuture<ArrayNode> serverSideEmitWithAck(long timeoutMillis, String event, Object... args) {
-        return adapter.serverSideEmitWithAck(server.json().event(event, args), timeoutMillis);
+        return adapter().serverSideEmitWithAck(server.json().event(event, args), timeoutMillis);
     }
 
     // ---- joining ----
@@ -225,18 +312,22 @@ public final class Namespace {
     }
 
     private void refuse(Client client, Exception error) {
+        // first: the namespace goes (if this CONNECT made it) even if what follows throws; a CONNECT settled already
+        // (a middleware that answered twice, a client gone) gets no second answer
+        if (!client.stopConnecting(name)) {
+            return;
+        }
         Object data = error instanceof ConnectError connectError ? connectError.data() : null;
         JsonNode dataNode = data == null ? null : server.json().toNode(data);
         String message = error.getMessage() == null ? "error" : error.getMessage();
         // the error's data.code (e.g. invalid_token), when it has one, says why better than its message
         JsonNode code = dataNode == null ? null : dataNode.get("code");
         server.options().observer().connectRefused(name, code != null && code.isTextual() ? code.asText() : message);
-        client.stopConnecting(name);
         client.write(server.encode(Packet.connectError(name, message, dataNode)), false);
     }
 
     private void connect(Client client, Socket socket) {
-        if (!client.isOpen()) {
+        if (!client.isOpen() || !client.isConnecting(name)) {
             return;
         }
         sockets.put(socket.id(), socket);
@@ -264,7 +355,9 @@ public final class Namespace {
     }
 
     void remove(Socket socket) {
-        sockets.remove(socket.id(), socket);
+        if (sockets.remove(socket.id(), socket)) {
+            release();   // the socket's hold, taken over from its CONNECT
+        }
     }
 
 }

@@ -49,6 +49,8 @@ public final class Socket {
     /** Where the recovery log stood when this socket first connected. */
     private String connectOffset;
     private Set<String> roomsToRestore;
+    /** Rooms joined before the socket connected (in a middleware): joined with the CONNECT, so a refused one has none. */
+    private volatile Set<String> joinedEarly;
     private volatile boolean connected;
     private volatile boolean disconnected;
     /** Whether the socket is in the room named by its id (held here rather than in the rooms index). */
@@ -144,6 +146,10 @@ public final class Socket {
 
     /** The rooms this socket is in, its own id included. */
     public Set<String> rooms() {
+        if (!connected && !disconnected) {
+            Set<String> early = joinedEarly;
+            return early == null ? Set.of() : Set.copyOf(early);
+        }
         return namespace.adapter().socketRooms(id);
     }
 
@@ -431,11 +437,28 @@ public final class Socket {
                 throw new TooManyRoomsException(limit);
             }
         }
+        if (!connected) {
+            // in a middleware: nothing enters the rooms index until the CONNECT is accepted
+            Set<String> early = joinedEarly;
+            if (early == null) {
+                early = ConcurrentHashMap.newKeySet(4);
+                joinedEarly = early;
+            }
+            early.addAll(wanted);
+            return this;
+        }
         namespace.adapter().addAll(id, wanted);
         return this;
     }
 
     public Socket leave(String room) {
+        if (!connected && !disconnected) {
+            Set<String> early = joinedEarly;
+            if (early != null) {
+                early.remove(room);
+            }
+            return this;
+        }
         namespace.adapter().del(id, room);
         return this;
     }
@@ -498,6 +521,11 @@ public final class Socket {
         if (roomsToRestore != null) {
             namespace.adapter().addAll(id, roomsToRestore);
             roomsToRestore = null;
+        }
+        Set<String> early = joinedEarly;
+        if (early != null) {
+            joinedEarly = null;
+            namespace.adapter().addAll(id, early);
         }
         pendingReply = connectReply;
     }

@@ -106,6 +106,9 @@ public final class SwitchboardServer {
         ServerOptions options = new ServerOptions().engine(engine)
                 .connectTimeout(config.get(ConfigKeys.CONNECT_TIMEOUT))
                 .maxNamespacesPerSession(config.get(ConfigKeys.MAX_NAMESPACES_PER_SESSION))
+                .maxNamespaces(config.get(ConfigKeys.MAX_NAMESPACES))
+                // "*" lets any client name a namespace: one that empties goes, with its Redis subscriptions
+                .cleanupEmptyChildNamespaces(true)
                 .maxAuthBytes(config.get(ConfigKeys.MAX_AUTH_BYTES))
                 .maxRoomsPerSocket(coreRoomLimit(config.get(ConfigKeys.MAX_ROOMS_PER_SOCKET)))
                 .decoderLimits(DecoderLimits.DEFAULTS
@@ -224,7 +227,8 @@ public final class SwitchboardServer {
                 .url(config.get(ConfigKeys.REDIS_URL_OPTION))
                 .key(config.get(ConfigKeys.REDIS_KEY_PREFIX))
                 .requestsTimeout(config.get(ConfigKeys.REDIS_REQUESTS_TIMEOUT))
-                .sharded(config.get(ConfigKeys.REDIS_SHARDED));
+                .sharded(config.get(ConfigKeys.REDIS_SHARDED))
+                .clientName(config.get(ConfigKeys.REDIS_CLIENT_NAME));
         try {
             return RedisAdapterFactory.connect(redis);
         } catch (RuntimeException e) {

@@ -89,6 +89,11 @@ public final class ConfigKeys {
             Types.longValue(1, Long.MAX_VALUE), null, "ms to wait for the other nodes (fetchSockets, ...)");
     public static final Option<Boolean> REDIS_SHARDED = add("adapter.redis.sharded", false, Types.bool(), null,
             "SSUBSCRIBE/SPUBLISH (Redis 7 cluster), as Node's createShardedAdapter");
+    public static final Option<String> REDIS_CLIENT_NAME = add("adapter.redis.clientName", "switchboard",
+            Types.string("printable ASCII without spaces",
+                    text -> !text.isEmpty() && text.chars().allMatch(c -> c > ' ' && c <= '~') ? null
+                            : "printable ASCII without spaces"),
+            null, "CLIENT SETNAME of this node's connections (+ -sub, -pub): tells the nodes apart in CLIENT LIST");
 
     // ---- auth ----
     public static final Option<String> AUTH_SECRET = add("auth.secret", "",
@@ -149,6 +154,9 @@ public final class ConfigKeys {
     // ---- limits on what a client sends ----
     public static final Option<Integer> MAX_NAMESPACES_PER_SESSION = add("limits.maxNamespacesPerSession", 32,
             Types.integer(1, 100_000), null, "namespaces one connection may join at once; more: CONNECT_ERROR");
+    public static final Option<Integer> MAX_NAMESPACES = add("limits.maxNamespaces", 1_000,
+            Types.integer(1, 10_000_000), null,
+            "namespaces live on this node (empty dynamic ones are removed); a CONNECT making one more: CONNECT_ERROR");
     public static final Option<Integer> MAX_AUTH_BYTES = add("limits.maxAuthBytes", 16_384,
             Types.integer(1, Integer.MAX_VALUE), null,
             "the largest handshake auth payload (the CONNECT packet), in bytes; more: CONNECT_ERROR");

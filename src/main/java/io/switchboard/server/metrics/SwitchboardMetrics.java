@@ -101,6 +101,9 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("switchboard.event.loop.pending.tasks", this, SwitchboardMetrics::pendingTasks)
                 .description("tasks waiting in the worker event loops").register(registry);
+        // refusals counted from the start, so that a rate over them has a first sample
+        counter("switchboard.connect.refused", "namespace connections refused, by reason",
+                "namespace", LabelCap.OTHER, "reason", "namespace_limit");
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -203,6 +206,9 @@ public final class SwitchboardMetrics implements AutoCloseable {
     /** Adds the gauges that read the server: sockets and sessions by transport. */
     public SwitchboardMetrics bind(Server server) {
         this.server = server;
+        Gauge.builder("switchboard.namespaces", server, Server::namespaceCount)
+                .description("namespaces live on this node (limits.maxNamespaces bounds them)")
+                .strongReference(true).register(registry);
         for (String transport : List.of("polling", "websocket")) {
             Gauge.builder("switchboard.engine.sessions", server, s -> sessions(s, transport))
                     .description("Engine.IO sessions open on this node, by transport").tag("transport", transport)
