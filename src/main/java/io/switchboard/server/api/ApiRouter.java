@@ -16,6 +16,7 @@ import java.util.concurrent.CompletionException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.switchboard.server.presence.Presence;
+import io.switchboard.server.rooms.RoomNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * The backend HTTP API, as plain Java (the Netty handler only translates): every request needs one of the configured
  * keys ({@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}).
  * <ul>
- * <li>{@code POST /api/emit} {namespace, rooms, users, except, event, data}: emits to the sockets in the rooms (and
- * the users' rooms), or to all when none is given, across the cluster;</li>
+ * <li>{@code POST /api/emit} {namespace, rooms, users, orgs, except, event, data}: emits to the sockets in the rooms
+ * (and the users' and orgs' rooms, see {@link RoomNames}), or to all when none is given, across the cluster;</li>
  * <li>{@code POST /api/disconnect} {namespace, user, room, close}: disconnects the user's or the room's sockets;</li>
  * <li>{@code GET /api/sockets?room=&user=&namespace=}: the sockets, across the cluster;</li>
  * <li>{@code GET /api/presence?users=a,b} (who of them is online, with connection counts and last seen) or
@@ -95,7 +96,8 @@ public final class ApiRouter {
                     Map.of("Allow", method)));
         }
         return switch (path) {
-            case "/api/emit" -> emit(body(request, Set.of("namespace", "rooms", "users", "except", "event", "data")));
+            case "/api/emit" -> emit(body(request, Set.of("namespace", "rooms", "users", "orgs", "except", "event",
+                    "data")));
             case "/api/disconnect" -> disconnect(body(request, Set.of("namespace", "user", "room", "close")));
             case "/api/presence" -> presence(request);
             default -> sockets(request);
@@ -114,7 +116,10 @@ public final class ApiRouter {
         }
         Set<String> rooms = names(body, "rooms");
         for (String user : names(body, "users")) {
-            rooms.add("user:" + user);
+            rooms.add(RoomNames.user(user));
+        }
+        for (String org : names(body, "orgs")) {
+            rooms.add(RoomNames.org(org));
         }
         Set<String> except = names(body, "except");
         List<JsonNode> args = body.has("data") ? List.of(body.get("data")) : List.of();
@@ -126,7 +131,7 @@ public final class ApiRouter {
         String namespace = namespace(text(body, "namespace"));
         Set<String> rooms = new LinkedHashSet<>();
         for (String user : names(body, "user")) {
-            rooms.add("user:" + user);
+            rooms.add(RoomNames.user(user));
         }
         rooms.addAll(names(body, "room"));
         if (rooms.isEmpty()) {
@@ -149,7 +154,7 @@ public final class ApiRouter {
         String namespace = namespace(request.queryParam("namespace"));
         Set<String> rooms = new LinkedHashSet<>(request.query().getOrDefault("room", List.of()));
         for (String user : request.query().getOrDefault("user", List.of())) {
-            rooms.add("user:" + user);
+            rooms.add(RoomNames.user(user));
         }
         rooms.remove("");
         return backend.sockets(namespace, rooms).thenApply(found -> {

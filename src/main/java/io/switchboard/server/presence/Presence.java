@@ -17,6 +17,7 @@ import io.switchboard.core.Server;
 import io.switchboard.core.Socket;
 import io.switchboard.server.auth.ClaimNames;
 import io.switchboard.server.auth.Identity;
+import io.switchboard.server.rooms.RoomNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -190,7 +191,7 @@ public final class Presence implements Consumer<Socket>, AutoCloseable {
             case ALL -> main.emit(EVENT, payload);
             case ORG -> {
                 if (!transition.orgs().isEmpty()) {
-                    main.to(transition.orgs().stream().map(org -> "org:" + org).toArray(String[]::new))
+                    main.to(transition.orgs().stream().map(RoomNames::org).toArray(String[]::new))
                             .emit(EVENT, payload);
                 }
             }
