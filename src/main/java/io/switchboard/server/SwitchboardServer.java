@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import io.switchboard.adapter.redis.RedisAdapterFactory;
 import io.switchboard.adapter.redis.RedisAdapterOptions;
+import io.switchboard.core.Middleware;
 import io.switchboard.core.RecoveryOptions;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
@@ -42,6 +43,8 @@ import io.switchboard.server.drain.Drain;
 import io.switchboard.server.ratelimit.AddressLimiter;
 import io.switchboard.server.ratelimit.EventRateLimiter;
 import io.switchboard.server.ratelimit.RateLimitSettings;
+import io.switchboard.server.ratelimit.RateLimits;
+import io.switchboard.server.ratelimit.Refusal;
 import io.switchboard.server.rooms.RoomHandlers;
 import io.switchboard.server.rooms.RoomPolicy;
 import io.switchboard.server.web.ClientBundleHttpHandler;
@@ -117,9 +120,12 @@ public final class SwitchboardServer {
         RateLimitSettings limits = RateLimitSettings.from(config);
         AddressLimiter addressLimiter = AddressLimiter.from(limits);
         Drain drain = new Drain(config.get(ConfigKeys.DRAIN_GRACE_PERIOD), config.get(ConfigKeys.DRAIN_DEADLINE));
-        engine.allowRequest(drain.gate(addressLimiter.active() ? addressLimiter : null));
-        engine.observer(addressLimiter.active() ? addressLimiter.observing(metrics.engineObserver())
-                : metrics.engineObserver());
+        RateLimits rateLimits = new RateLimits(limits, auth.claims(), metrics::rateLimited,
+                metrics.refusals("switchboard.rate.limit.refusals", "refusals of the rate limits, by reason",
+                        Refusal.ALL));
+        engine.allowRequest(drain.gate(rateLimits.door(addressLimiter.active() ? addressLimiter : null)));
+        engine.observer(rateLimits.observing(addressLimiter.active()
+                ? addressLimiter.observing(metrics.engineObserver()) : metrics.engineObserver()));
         options.observer(metrics.serverObserver());
         Health health = new Health();
         if (config.get(ConfigKeys.RECOVERY_ENABLED)) {
@@ -143,15 +149,16 @@ public final class SwitchboardServer {
         AuthMiddleware authentication = new AuthMiddleware(auth, new JwtVerifier(auth, jwks));
         RoomHandlers rooms = new RoomHandlers(new RoomPolicy(config.get(ConfigKeys.ROOM_POLICIES)), auth.claims(),
                 config.get(ConfigKeys.MAX_ROOMS_PER_SOCKET), config.get(ConfigKeys.MAX_ROOM_NAME_LENGTH));
-        EventRateLimiter eventLimiter = new EventRateLimiter(limits, metrics::rateLimited);
-        server.use(authentication).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
+        EventRateLimiter eventLimiter = rateLimits.eventLimiter();
+        Middleware guarded = rateLimits.guard(authentication);   // CONNECT budgets and cooldown around it
+        server.use(guarded).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
                 .onConnection(rooms);
         AdminNamespace.install(server, config, auth.claims(), authentication).onConnection(eventLimiter);
         List<String> namespaces = config.get(ConfigKeys.NAMESPACES);
         if (!namespaces.isEmpty()) {
             var allowed = Glob.anyOf(namespaces);
             server.of(name -> !name.equals("/") && !name.equals(AdminNamespace.NAME) && allowed.test(name))
-                    .use(authentication).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
+                    .use(guarded).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
                     .onConnection(rooms);
         }
         Presence presence = presence(config, server, redis, auth);
