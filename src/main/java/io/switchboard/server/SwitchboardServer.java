@@ -30,6 +30,7 @@ import io.switchboard.server.config.Config;
 import io.switchboard.server.config.ConfigKeys;
 import io.switchboard.server.presence.InMemoryPresenceStore;
 import io.switchboard.server.presence.Presence;
+import io.switchboard.server.presence.PresenceAccess;
 import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.presence.RedisPresenceStore;
 import io.switchboard.server.health.Health;
@@ -219,8 +220,11 @@ public final class SwitchboardServer {
         PresenceStore store = redis == null ? new InMemoryPresenceStore(retention)
                 : new RedisPresenceStore(redis.commands(), config.get(ConfigKeys.REDIS_KEY_PREFIX) + ":presence:",
                         config.get(ConfigKeys.PRESENCE_TTL), retention);
+        PresenceAccess access = new PresenceAccess(new RoomPolicy(config.get(ConfigKeys.ROOM_POLICIES)),
+                PresenceAccess.Visibility.of(config.get(ConfigKeys.PRESENCE_VISIBILITY)));
         Presence presence = new Presence(server, store, auth.claims(),
-                Presence.Audience.of(config.get(ConfigKeys.PRESENCE_AUDIENCE)));
+                Presence.Audience.of(config.get(ConfigKeys.PRESENCE_AUDIENCE)), access,
+                config.get(ConfigKeys.PRESENCE_OFFLINE_GRACE));
         server.onConnection(presence);
         return presence;
     }
