@@ -21,6 +21,7 @@ import io.switchboard.engine.EngineOptions;
 import io.switchboard.server.api.ApiHttpHandler;
 import io.switchboard.server.api.ApiKeys;
 import io.switchboard.server.api.ApiRouter;
+import io.switchboard.server.api.OrgApiKeys;
 import io.switchboard.server.api.ServerApiBackend;
 import io.switchboard.server.auth.AuthMiddleware;
 import io.switchboard.server.auth.AuthSettings;
@@ -163,8 +164,8 @@ public final class SwitchboardServer {
                     .onConnection(rooms);
         }
         Presence presence = presence(config, server, redis, auth);
-        ApiRouter api = new ApiRouter(new ApiKeys(config.get(ConfigKeys.API_KEYS)), new ServerApiBackend(server),
-                presence);
+        ApiRouter api = new ApiRouter(new ApiKeys(config.get(ConfigKeys.API_KEYS)),
+                new OrgApiKeys(config.get(ConfigKeys.API_ORG_KEYS)), new ServerApiBackend(server), presence);
         server.engine().httpRoute(() -> new ApiHttpHandler(api));
         web(server, config, auth);
         metrics.bind(server);

@@ -35,6 +35,11 @@ public record Identity(String userId, String name, List<String> orgs, Set<String
                 values(claims, names.org()), Set.copyOf(roles), claims);
     }
 
+    /** A member of an org with no user id: what an API key scoped to that org may see as. */
+    public static Identity member(String org) {
+        return new Identity(null, null, List.of(org), Set.of(), Map.of());
+    }
+
     public boolean anonymousUser() {
         return userId == null;
     }

@@ -143,6 +143,11 @@ public final class ConfigKeys {
             Types.list(Types.string("a key of at least 16 characters",
                     text -> text.length() >= 16 ? null : "a key of at least 16 characters"), true),
             HIDE, "keys for the HTTP API; [] disables it");
+    public static final Option<List<String>> API_ORG_KEYS = add("api.orgKeys", List.of(),
+            Types.list(Types.string("ORG=KEY with a key of at least 16 characters",
+                    io.switchboard.server.api.OrgApiKeys::check), true),
+            text -> text.replaceFirst("=.*", "=********"),
+            "keys scoped to one org, ORG=KEY: GET /api/presence only, about that org's users and rooms");
 
     // ---- limits on what a client sends ----
     public static final Option<Integer> MAX_NAMESPACES_PER_SESSION = add("limits.maxNamespacesPerSession", 32,
