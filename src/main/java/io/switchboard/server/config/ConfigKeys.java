@@ -238,8 +238,8 @@ public final class ConfigKeys {
             Types.string("RATE/BURST or off, e.g. 1/5", ConfigKeys::checkRateBurst), null,
             "failed authentications per second one connection may have before its CONNECTs are refused unverified");
     public static final Option<String> RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS = add(
-            "rateLimit.authFailuresPerAddress", "5/20",
-            Types.string("RATE/BURST or off, e.g. 5/20", ConfigKeys::checkRateBurst), null,
+            "rateLimit.authFailuresPerAddress", "10/50",
+            Types.string("RATE/BURST or off, e.g. 10/50", ConfigKeys::checkRateBurst), null,
             "failed authentications per second from one client address before its CONNECTs are refused unverified");
     public static final Option<Long> RATE_LIMIT_COOLDOWN = add("rateLimit.cooldown", 30_000L,
             Types.longValue(0, 86_400_000L), null,
