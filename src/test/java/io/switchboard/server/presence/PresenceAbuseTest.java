@@ -13,6 +13,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.server.SwitchboardServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Presence against a user who flaps their connection and a user of another org who asks about this one. */
 class PresenceAbuseTest {
@@ -84,6 +86,22 @@ class PresenceAbuseTest {
         assertTrue(online(colleague.queryUsers("alice"), "alice", 1));
         assertEquals(1, colleague.queryRoom("org:acme:payroll").path("users").size());
         assertEquals(2, colleague.queryRoom("org:acme").path("users").size());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"memory", "redis"})
+    void theLastSeenOfAUserIsKeptFromOtherOrgs(String adapter) throws Exception {
+        SwitchboardServer node = support.node(adapter, Map.of());
+        PresenceTestSupport.Client colleague = support.connect(node, "carol", "acme");
+        PresenceTestSupport.Client eve = support.connect(node, "eve", "evil");
+        support.connect(node, "alice", "acme").disconnect();
+        colleague.await("alice", "offline");
+        JsonNode seen = eventually(() -> colleague.queryUsers("alice"),
+                answer -> !PresenceTestSupport.user(answer, "alice").path("lastSeen").isNull(), "alice last seen");
+        assertTrue(offline(seen, "alice"), seen.toString());
+        JsonNode hidden = eve.queryUsers("alice");
+        assertTrue(offline(hidden, "alice") && PresenceTestSupport.user(hidden, "alice").path("lastSeen").isNull(),
+                "another org learns nothing: " + hidden);
     }
 
     @Test
