@@ -125,6 +125,10 @@ public final class SwitchboardServer {
         RateLimits rateLimits = new RateLimits(limits, auth.claims(), metrics::rateLimited,
                 metrics.refusals("switchboard.rate.limit.refusals", "refusals of the rate limits, by reason",
                         Refusal.ALL));
+        for (String kind : List.of("connections", "users", "addresses")) {
+            metrics.gauge("switchboard.rate.limit.tracked", "connections, users and addresses with budgets in memory",
+                    () -> rateLimits.tracked(kind), "kind", kind);
+        }
         engine.allowRequest(drain.gate(rateLimits.door(addressLimiter.active() ? addressLimiter : null)));
         engine.observer(rateLimits.observing(addressLimiter.active()
                 ? addressLimiter.observing(metrics.engineObserver()) : metrics.engineObserver()));

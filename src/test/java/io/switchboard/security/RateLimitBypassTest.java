@@ -88,6 +88,26 @@ class RateLimitBypassTest {
         return Double.parseDouble(matcher.group(1));
     }
 
+    private double metric(SwitchboardServer server, String name, String label) throws Exception {
+        String text = support.get(server, "/metrics").body();
+        Matcher matcher = Pattern.compile(name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} ([0-9.eE+]+)")
+                .matcher(text);
+        assertTrue(matcher.find(), "no " + name + " " + label);
+        return Double.parseDouble(matcher.group(1));
+    }
+
+    /** Closes the attack's connections and waits (bounded) until the budgets held for connections are back. */
+    private void assertBudgetsReturnTo(SwitchboardServer server, double baseline) throws Exception {
+        raws.forEach(RawClient::close);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(WAIT);
+        double tracked;
+        while ((tracked = metric(server, "switchboard_rate_limit_tracked", "kind=\"connections\"")) > baseline
+                && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(baseline, tracked, "connection budgets left behind");
+    }
+
     /**
      * Sends {@code count} join-room events with acks on a namespace and returns how many the server accepted (acked
      * ok rather than "rate limited").
@@ -126,6 +146,7 @@ class RateLimitBypassTest {
         // one budget for the connection: the burst of 5 and 1 a second, whatever the 20 cycles did
         assertTrue(accepted <= 5 + Math.ceil(seconds) + 1, accepted + " accepted in " + seconds + " s");
         assertTrue(refusals(server, "event_rate") > 0);
+        assertBudgetsReturnTo(server, 1);   // the canary's
     }
 
     @Test
@@ -146,6 +167,7 @@ class RateLimitBypassTest {
         double seconds = (System.nanoTime() - start) / 1e9;
         assertTrue(accepted <= 5 + Math.ceil(seconds) + 1, accepted + " accepted over 16 namespaces in " + seconds
                 + " s");
+        assertBudgetsReturnTo(server, 1);
     }
 
     @Test

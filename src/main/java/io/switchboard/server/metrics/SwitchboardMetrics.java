@@ -130,10 +130,16 @@ public final class SwitchboardMetrics implements AutoCloseable {
         return reason -> counters.getOrDefault(reason, other).increment();
     }
 
+    /** A gauge read at each scrape. */
+    public void gauge(String name, String description, java.util.function.DoubleSupplier value, String... tags) {
+        Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).description(description)
+                .tags(tags).strongReference(true).register(registry);
+    }
+
     /** Users online through this node's sockets, from the presence store. */
     public void bindPresence(java.util.function.IntSupplier onlineUsers) {
         Gauge.builder("switchboard.presence.online.users", onlineUsers, s -> s.getAsInt())
-                .description("users with at least one socket on this node").register(registry);
+                .description("users with at least one socket on this node").strongReference(true).register(registry);
     }
 
     public EngineObserver engineObserver() {

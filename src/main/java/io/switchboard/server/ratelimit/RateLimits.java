@@ -91,6 +91,17 @@ public final class RateLimits {
         };
     }
 
+    /** Connections, users and addresses with budgets in memory now (each shrinks back once they go quiet). */
+    public int tracked(String kind) {
+        return switch (kind) {
+            case "connections" -> connections.size();
+            case "users" -> users == null ? 0 : users.size();
+            case "addresses" -> (addressConnects == null ? 0 : addressConnects.size())
+                    + (addressAuthFailures == null ? 0 : addressAuthFailures.size());
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
     /** Wraps the engine observer: a connection's budgets go with its session. */
     public EngineObserver observing(EngineObserver next) {
         return connections.observing(next);
