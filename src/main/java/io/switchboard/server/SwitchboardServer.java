@@ -300,6 +300,10 @@ public final class SwitchboardServer {
             });
         }
         List<String> keys = config.get(ConfigKeys.API_KEYS);
+        if (!config.get(ConfigKeys.API_ORG_KEYS).isEmpty()) {
+            log.info("HTTP API: GET /api/presence for {} org-scoped key(s) (api.orgKeys)",
+                    config.get(ConfigKeys.API_ORG_KEYS).size());
+        }
         if (keys.isEmpty()) {
             log.info("HTTP API disabled: no api.keys (SWITCHBOARD_API_KEYS)");
         } else {
