@@ -215,6 +215,32 @@ class RateLimitBypassTest {
     }
 
     @Test
+    void aConnectFloodOverSeveralConnectionsIsLimitedPerAddress() throws Exception {
+        SwitchboardServer server = support.start("rateLimit:", "  connects: 1000/1000", "  connectsPerAddress: 5/10");
+        Socket canary = support.connected(server, "/", Map.of("token", token("canary")));
+        long start = System.nanoTime();
+        int accepted = 0;
+        for (int c = 0; c < 4; c++) {
+            RawClient client = raw(server);
+            for (int cycle = 0; cycle < 15; cycle++) {
+                client.send("0" + auth("mallory"));
+                String reply = until(client, packet -> packet.startsWith("0{") || packet.startsWith("4{"));
+                if (reply.startsWith("0{")) {
+                    accepted++;
+                    client.send("1");
+                } else {
+                    assertTrue(reply.contains("\"reason\":\"connect_rate_address\""), reply);
+                }
+            }
+        }
+        assertCanaryAnswers(canary);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(accepted <= 10 + 5 * Math.ceil(seconds) + 1, accepted + " CONNECTs from one address in " + seconds
+                + " s");
+        assertTrue(refusals(server, "connect_rate_address") > 0);
+    }
+
+    @Test
     void failedAuthenticationsAreBoundedPerAddressSoVerificationsAre() throws Exception {
         SwitchboardServer server = support.start("rateLimit:", "  authFailures: 1/5", "  authFailuresPerAddress: 2/8",
                 "  connects: 1000/1000");
