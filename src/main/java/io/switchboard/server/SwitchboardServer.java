@@ -159,7 +159,7 @@ public final class SwitchboardServer {
         Middleware guarded = rateLimits.guard(authentication);   // CONNECT budgets and cooldown around it
         server.use(guarded).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
                 .onConnection(rooms);
-        AdminNamespace.install(server, config, auth.claims(), authentication).onConnection(eventLimiter);
+        AdminNamespace.install(server, config, auth.claims(), guarded).onConnection(eventLimiter);
         List<String> namespaces = config.get(ConfigKeys.NAMESPACES);
         if (!namespaces.isEmpty()) {
             var allowed = Glob.anyOf(namespaces);
