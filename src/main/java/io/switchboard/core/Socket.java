@@ -153,6 +153,14 @@ public final class Socket {
         return namespace.adapter().socketRooms(id);
     }
 
+    /**
+     * The id of the connection (Engine.IO session) this socket uses, which its sockets in other namespaces share:
+     * what lives as long as the connection (a rate-limit budget) is kept by it.
+     */
+    public String connectionId() {
+        return client.session().id();
+    }
+
     /** The Engine.IO transport in use: "polling" or "websocket". */
     public String transport() {
         return client.session().transportName();

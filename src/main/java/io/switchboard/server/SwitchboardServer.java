@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import io.switchboard.adapter.redis.RedisAdapterFactory;
 import io.switchboard.adapter.redis.RedisAdapterOptions;
+import io.switchboard.core.Middleware;
 import io.switchboard.core.RecoveryOptions;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
@@ -20,6 +21,7 @@ import io.switchboard.engine.EngineOptions;
 import io.switchboard.server.api.ApiHttpHandler;
 import io.switchboard.server.api.ApiKeys;
 import io.switchboard.server.api.ApiRouter;
+import io.switchboard.server.api.OrgApiKeys;
 import io.switchboard.server.api.ServerApiBackend;
 import io.switchboard.server.auth.AuthMiddleware;
 import io.switchboard.server.auth.AuthSettings;
@@ -29,6 +31,7 @@ import io.switchboard.server.config.Config;
 import io.switchboard.server.config.ConfigKeys;
 import io.switchboard.server.presence.InMemoryPresenceStore;
 import io.switchboard.server.presence.Presence;
+import io.switchboard.server.presence.PresenceAccess;
 import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.presence.RedisPresenceStore;
 import io.switchboard.server.health.Health;
@@ -42,6 +45,8 @@ import io.switchboard.server.drain.Drain;
 import io.switchboard.server.ratelimit.AddressLimiter;
 import io.switchboard.server.ratelimit.EventRateLimiter;
 import io.switchboard.server.ratelimit.RateLimitSettings;
+import io.switchboard.server.ratelimit.RateLimits;
+import io.switchboard.server.ratelimit.Refusal;
 import io.switchboard.server.rooms.RoomHandlers;
 import io.switchboard.server.rooms.RoomPolicy;
 import io.switchboard.server.web.ClientBundleHttpHandler;
@@ -120,9 +125,16 @@ public final class SwitchboardServer {
         RateLimitSettings limits = RateLimitSettings.from(config);
         AddressLimiter addressLimiter = AddressLimiter.from(limits);
         Drain drain = new Drain(config.get(ConfigKeys.DRAIN_GRACE_PERIOD), config.get(ConfigKeys.DRAIN_DEADLINE));
-        engine.allowRequest(drain.gate(addressLimiter.active() ? addressLimiter : null));
-        engine.observer(addressLimiter.active() ? addressLimiter.observing(metrics.engineObserver())
-                : metrics.engineObserver());
+        RateLimits rateLimits = new RateLimits(limits, auth.claims(), metrics::rateLimited,
+                metrics.refusals("switchboard.rate.limit.refusals", "refusals of the rate limits, by reason",
+                        Refusal.ALL));
+        for (String kind : List.of("connections", "users", "addresses")) {
+            metrics.gauge("switchboard.rate.limit.tracked", "connections, users and addresses with budgets in memory",
+                    () -> rateLimits.tracked(kind), "kind", kind);
+        }
+        engine.allowRequest(drain.gate(rateLimits.door(addressLimiter.active() ? addressLimiter : null)));
+        engine.observer(rateLimits.observing(addressLimiter.active()
+                ? addressLimiter.observing(metrics.engineObserver()) : metrics.engineObserver()));
         options.observer(metrics.serverObserver());
         Health health = new Health();
         if (config.get(ConfigKeys.RECOVERY_ENABLED)) {
@@ -147,20 +159,21 @@ public final class SwitchboardServer {
         AuthMiddleware authentication = new AuthMiddleware(auth, new JwtVerifier(auth, jwks));
         RoomHandlers rooms = new RoomHandlers(new RoomPolicy(config.get(ConfigKeys.ROOM_POLICIES)), auth.claims(),
                 config.get(ConfigKeys.MAX_ROOMS_PER_SOCKET), config.get(ConfigKeys.MAX_ROOM_NAME_LENGTH));
-        EventRateLimiter eventLimiter = new EventRateLimiter(limits, metrics::rateLimited);
-        server.use(authentication).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
+        EventRateLimiter eventLimiter = rateLimits.eventLimiter();
+        Middleware guarded = rateLimits.guard(authentication);   // CONNECT budgets and cooldown around it
+        server.use(guarded).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
                 .onConnection(rooms);
-        AdminNamespace.install(server, config, auth.claims(), authentication).onConnection(eventLimiter);
+        AdminNamespace.install(server, config, auth.claims(), guarded).onConnection(eventLimiter);
         List<String> namespaces = config.get(ConfigKeys.NAMESPACES);
         if (!namespaces.isEmpty()) {
             var allowed = Glob.anyOf(namespaces);
             server.of(name -> !name.equals("/") && !name.equals(AdminNamespace.NAME) && allowed.test(name))
-                    .use(authentication).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
+                    .use(guarded).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
                     .onConnection(rooms);
         }
         Presence presence = presence(config, server, redis, auth);
-        ApiRouter api = new ApiRouter(new ApiKeys(config.get(ConfigKeys.API_KEYS)), new ServerApiBackend(server),
-                presence);
+        ApiRouter api = new ApiRouter(new ApiKeys(config.get(ConfigKeys.API_KEYS)),
+                new OrgApiKeys(config.get(ConfigKeys.API_ORG_KEYS)), new ServerApiBackend(server), presence);
         server.engine().httpRoute(() -> new ApiHttpHandler(api));
         web(server, config, auth);
         metrics.bind(server);
@@ -216,8 +229,11 @@ public final class SwitchboardServer {
         PresenceStore store = redis == null ? new InMemoryPresenceStore(retention)
                 : new RedisPresenceStore(redis.commands(), config.get(ConfigKeys.REDIS_KEY_PREFIX) + ":presence:",
                         config.get(ConfigKeys.PRESENCE_TTL), retention);
+        PresenceAccess access = new PresenceAccess(new RoomPolicy(config.get(ConfigKeys.ROOM_POLICIES)),
+                PresenceAccess.Visibility.of(config.get(ConfigKeys.PRESENCE_VISIBILITY)));
         Presence presence = new Presence(server, store, auth.claims(),
-                Presence.Audience.of(config.get(ConfigKeys.PRESENCE_AUDIENCE)));
+                Presence.Audience.of(config.get(ConfigKeys.PRESENCE_AUDIENCE)), access,
+                config.get(ConfigKeys.PRESENCE_OFFLINE_GRACE));
         server.onConnection(presence);
         return presence;
     }
@@ -297,6 +313,10 @@ public final class SwitchboardServer {
             });
         }
         List<String> keys = config.get(ConfigKeys.API_KEYS);
+        if (!config.get(ConfigKeys.API_ORG_KEYS).isEmpty()) {
+            log.info("HTTP API: GET /api/presence for {} org-scoped key(s) (api.orgKeys)",
+                    config.get(ConfigKeys.API_ORG_KEYS).size());
+        }
         if (keys.isEmpty()) {
             log.info("HTTP API disabled: no api.keys (SWITCHBOARD_API_KEYS)");
         } else {

@@ -150,6 +150,11 @@ public final class ConfigKeys {
             Types.list(Types.string("a key of at least 16 characters",
                     text -> text.length() >= 16 ? null : "a key of at least 16 characters"), true),
             HIDE, "keys for the HTTP API; [] disables it");
+    public static final Option<List<String>> API_ORG_KEYS = add("api.orgKeys", List.of(),
+            Types.list(Types.string("ORG=KEY with a key of at least 16 characters",
+                    io.switchboard.server.api.OrgApiKeys::check), true),
+            text -> text.replaceFirst("=.*", "=********"),
+            "keys scoped to one org, ORG=KEY: GET /api/presence only, about that org's users and rooms");
 
     // ---- limits on what a client sends ----
     public static final Option<Integer> MAX_NAMESPACES_PER_SESSION = add("limits.maxNamespacesPerSession", 32,
@@ -184,6 +189,12 @@ public final class ConfigKeys {
             null, "ms after which the users of a node that stopped refreshing (it died) go offline");
     public static final Option<Long> PRESENCE_LAST_SEEN_RETENTION = add("presence.lastSeenRetention", 604_800_000L,
             Types.longValue(1, Long.MAX_VALUE), null, "ms the time a user went offline is kept");
+    public static final Option<Long> PRESENCE_OFFLINE_GRACE = add("presence.offlineGrace", 3_000L,
+            Types.longValue(0, 600_000L), null,
+            "ms a user's last socket on a node stays counted after it goes, so a reconnect within it announces nothing");
+    public static final Option<String> PRESENCE_VISIBILITY = add("presence.visibility", "org",
+            Types.oneOf("org", "all"), null,
+            "whose presence presence:query answers: users sharing an org with the asker, or anyone");
 
     // ---- metrics and health ----
     public static final Option<String> LOGGING_FORMAT = add("logging.format", "text",
@@ -224,6 +235,25 @@ public final class ConfigKeys {
     public static final Option<Integer> RATE_LIMIT_CONNECTIONS_PER_SECOND = add(
             "rateLimit.connectionsPerSecondPerAddress", 0, Types.integer(0, Integer.MAX_VALUE), null,
             "new connections per second per client address (burst of the same size); 0 for no limit");
+    public static final Option<String> RATE_LIMIT_USER_EVENTS = add("rateLimit.userEvents", "100/200",
+            Types.string("RATE/BURST or off, e.g. 100/200", ConfigKeys::checkRateBurst), null,
+            "events one user (token subject) may send per second over all their connections, and at once");
+    public static final Option<String> RATE_LIMIT_CONNECTS = add("rateLimit.connects", "5/20",
+            Types.string("RATE/BURST or off, e.g. 5/20", ConfigKeys::checkRateBurst), null,
+            "namespace CONNECTs one connection may send per second, and at once");
+    public static final Option<String> RATE_LIMIT_CONNECTS_PER_ADDRESS = add("rateLimit.connectsPerAddress",
+            "100/300", Types.string("RATE/BURST or off, e.g. 100/300", ConfigKeys::checkRateBurst), null,
+            "namespace CONNECTs per second from one client address over all its connections, and at once");
+    public static final Option<String> RATE_LIMIT_AUTH_FAILURES = add("rateLimit.authFailures", "1/5",
+            Types.string("RATE/BURST or off, e.g. 1/5", ConfigKeys::checkRateBurst), null,
+            "failed authentications per second one connection may have before its CONNECTs are refused unverified");
+    public static final Option<String> RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS = add(
+            "rateLimit.authFailuresPerAddress", "10/50",
+            Types.string("RATE/BURST or off, e.g. 10/50", ConfigKeys::checkRateBurst), null,
+            "failed authentications per second from one client address before its CONNECTs are refused unverified");
+    public static final Option<Long> RATE_LIMIT_COOLDOWN = add("rateLimit.cooldown", 30_000L,
+            Types.longValue(0, 86_400_000L), null,
+            "ms a client disconnected at maxViolations (its address and its user) must wait to connect again; 0 off");
 
     // ---- admin namespace (server/admin) ----
     public static final Option<String> ADMIN_KEY = add("admin.key", "",
@@ -317,6 +347,11 @@ public final class ConfigKeys {
         }
         return bytes.length >= 32 ? null
                 : "a secret of at least 32 bytes (256 bits, as HS256 requires); this one has " + bytes.length;
+    }
+
+    private static String checkRateBurst(String text) {
+        return text.equals("off") || io.switchboard.server.ratelimit.RateLimitSettings.parseLimit(text) != null ? null
+                : "RATE/BURST with RATE and BURST whole numbers from 1 (e.g. 5/20), or off";
     }
 
     private static String checkEventLimit(String text) {

@@ -189,10 +189,29 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 "event", eventNames.of(event)).increment();
     }
 
+    /**
+     * A counter of refusals by {@code reason}, every code of {@code reasons} registered at 0 now (so that a scrape
+     * shows them before the first refusal); the consumer counts one refusal of a code, an unknown code as "other".
+     */
+    public java.util.function.Consumer<String> refusals(String name, String description, List<String> reasons) {
+        Map<String, Counter> counters = new java.util.HashMap<>();
+        for (String reason : reasons) {
+            counters.put(reason, counter(name, description, "reason", reason));
+        }
+        Counter other = counter(name, description, "reason", "other");
+        return reason -> counters.getOrDefault(reason, other).increment();
+    }
+
+    /** A gauge read at each scrape. */
+    public void gauge(String name, String description, java.util.function.DoubleSupplier value, String... tags) {
+        Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).description(description)
+                .tags(tags).strongReference(true).register(registry);
+    }
+
     /** Users online through this node's sockets, from the presence store. */
     public void bindPresence(java.util.function.IntSupplier onlineUsers) {
         Gauge.builder("switchboard.presence.online.users", onlineUsers, s -> s.getAsInt())
-                .description("users with at least one socket on this node").register(registry);
+                .description("users with at least one socket on this node").strongReference(true).register(registry);
     }
 
     public EngineObserver engineObserver() {

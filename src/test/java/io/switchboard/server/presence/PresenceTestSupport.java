@@ -88,6 +88,7 @@ final class PresenceTestSupport implements AutoCloseable {
         env.put("SWITCHBOARD_PORT", "0");
         env.put("SWITCHBOARD_API_KEYS", API_KEY);
         env.put("SWITCHBOARD_ADAPTER_TYPE", adapter);
+        env.put("SWITCHBOARD_PRESENCE_OFFLINE_GRACE", "0");   // the tests of the grace period set their own
         if (adapter.equals("redis")) {
             env.put("REDIS_URL", redisUrl());
             env.put("REDIS_KEY_PREFIX", prefix);
@@ -257,9 +258,14 @@ final class PresenceTestSupport implements AutoCloseable {
 
     /** GET on the node's HTTP API with the test key; the status and the JSON body. */
     static HttpResult get(SwitchboardServer node, String pathAndQuery) throws Exception {
+        return get(node, pathAndQuery, API_KEY);
+    }
+
+    /** The same with another key. */
+    static HttpResult get(SwitchboardServer node, String pathAndQuery, String key) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + node.address().getPort() + pathAndQuery))
-                        .header("X-API-Key", API_KEY).timeout(Duration.ofMillis(TIMEOUT_MS)).GET().build(),
+                        .header("X-API-Key", key).timeout(Duration.ofMillis(TIMEOUT_MS)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         return new HttpResult(response.statusCode(), JSON.readTree(response.body()));
     }
