@@ -34,11 +34,13 @@ import io.switchboard.core.Namespace;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerObserver;
 import io.switchboard.core.Socket;
+import io.switchboard.engine.ConnectionRefusal;
 import io.switchboard.engine.EngineError;
 import io.switchboard.engine.EngineObserver;
 import io.switchboard.engine.EngineSession;
 import io.switchboard.engine.HandshakeRequest;
 import io.switchboard.protocol.PacketType;
+import io.switchboard.server.ratelimit.AddressLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,6 +54,9 @@ public final class SwitchboardMetrics implements AutoCloseable {
     /** Distinct namespaces and refusal reasons counted by name; the rest are "other". */
     private static final int MAX_NAMESPACES = 100;
     private static final int MAX_REASONS = 50;
+    /** The reasons a TCP connection is closed before it becomes a session: the engine's and the address limit's. */
+    private static final List<String> CONNECTION_REFUSALS = java.util.stream.Stream.concat(
+            ConnectionRefusal.ALL.stream(), java.util.stream.Stream.of(AddressLimiter.ADDRESS_LIMIT)).toList();
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final LabelCap eventNames;
@@ -99,6 +104,9 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("switchboard.event.loop.pending.tasks", this, SwitchboardMetrics::pendingTasks)
                 .description("tasks waiting in the worker event loops").register(registry);
+        for (String reason : CONNECTION_REFUSALS) {
+            connectionRefused(reason);   // every reason shows, at 0, from the start
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -115,6 +123,12 @@ public final class SwitchboardMetrics implements AutoCloseable {
     public void rateLimited(String event) {
         counter("switchboard.rate.limited", "events dropped by the per-socket rate limit, by name",
                 "event", eventNames.of(event)).increment();
+    }
+
+    private Counter connectionRefused(String reason) {
+        return counter("switchboard.connections.refused",
+                "TCP connections refused when accepted or closed by a deadline before they became a session, by reason",
+                "reason", reason);
     }
 
     /** Users online through this node's sockets, from the presence store. */
@@ -134,6 +148,9 @@ public final class SwitchboardMetrics implements AutoCloseable {
     /** Adds the gauges that read the server: sockets and sessions by transport. */
     public SwitchboardMetrics bind(Server server) {
         this.server = server;
+        Gauge.builder("switchboard.tcp.connections", server, s -> s.engine().connectionCount())
+                .description("TCP connections open on the main port (HTTP, websocket, not yet either)")
+                .strongReference(true).register(registry);
         for (String transport : List.of("polling", "websocket")) {
             Gauge.builder("switchboard.engine.sessions", server, s -> sessions(s, transport))
                     .description("Engine.IO sessions open on this node, by transport").tag("transport", transport)
@@ -278,6 +295,11 @@ public final class SwitchboardMetrics implements AutoCloseable {
         @Override
         public void upgraded(EngineSession session) {
             upgrades.increment();
+        }
+
+        @Override
+        public void connectionRefused(String reason) {
+            SwitchboardMetrics.this.connectionRefused(reason).increment();
         }
 
         @Override
