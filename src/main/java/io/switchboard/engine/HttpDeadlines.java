@@ -41,6 +41,8 @@ final class HttpDeadlines extends ChannelDuplexHandler {
     /** Requests whose head was read and whose response has not been written out yet. */
     private int inFlight;
     private boolean upgrading;
+    /** When the phase's deadline passes (System.nanoTime), fixed when it starts: activity does not move it. */
+    private long readDeadline;
     private long upgradeDeadline;
     /** When the current deadline passes (System.nanoTime), 0 for none, and what it is. */
     private long deadline;
@@ -94,6 +96,7 @@ final class HttpDeadlines extends ChannelDuplexHandler {
         if (msg instanceof HttpRequest request) {
             inFlight++;
             reading = Reading.BODY;
+            readDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.httpRequestBodyTimeout());
             if (!upgrading && request.headers().containsValue(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET,
                     true)) {
                 upgrading = true;
@@ -146,9 +149,9 @@ final class HttpDeadlines extends ChannelDuplexHandler {
         if (upgrading) {
             set(upgradeDeadline, ConnectionRefusal.HANDSHAKE_TIMEOUT);
         } else if (reading == Reading.HEAD) {
-            set(now + TimeUnit.MILLISECONDS.toNanos(options.requestHeadTimeout()), ConnectionRefusal.REQUEST_TIMEOUT);
+            set(readDeadline, ConnectionRefusal.REQUEST_TIMEOUT);
         } else if (reading == Reading.BODY) {
-            set(now + TimeUnit.MILLISECONDS.toNanos(options.httpRequestBodyTimeout()), ConnectionRefusal.BODY_TIMEOUT);
+            set(readDeadline, ConnectionRefusal.BODY_TIMEOUT);
         } else if (inFlight > 0) {
             deadline = 0;
         } else {
@@ -215,6 +218,7 @@ final class HttpDeadlines extends ChannelDuplexHandler {
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
             if (reading == Reading.NONE) {
                 reading = Reading.HEAD;
+                readDeadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(options.requestHeadTimeout());
                 rearm();
             }
             ctx.fireChannelRead(msg);
