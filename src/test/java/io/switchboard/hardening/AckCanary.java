@@ -24,9 +24,14 @@ final class AckCanary implements AutoCloseable {
     }
 
     static AckCanary start(int port) throws IOException {
+        return start(port, "");
+    }
+
+    /** The same with a CONNECT payload such as {@code {"token":"..."}}. */
+    static AckCanary start(int port, String auth) throws IOException {
         RawWebSocket ws = RawWebSocket.open(port, 0);
         next(ws);   // the open packet
-        ws.sendText("40");
+        ws.sendText("40" + auth);
         String connect = next(ws);
         if (connect == null || !connect.startsWith("40{")) {
             ws.close();
