@@ -27,7 +27,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  *
  * <p>Two handlers share the state: {@link #bytes()} before the HTTP codec sees the first byte of a request; this one
  * after it sees whole heads, body ends and responses. One timer task at a time, moved only when a deadline comes
- * sooner than the one it is set for, so that a request costs no timer churn.
+ * sooner than the one it is set for, so that a request costs little timer work.
  */
 final class HttpDeadlines extends ChannelDuplexHandler {
     static final String BYTES = "deadline-bytes";
@@ -44,7 +44,8 @@ final class HttpDeadlines extends ChannelDuplexHandler {
     /** When the phase's deadline passes (System.nanoTime), fixed when it starts: activity does not move it. */
     private long readDeadline;
     private long upgradeDeadline;
-    /** When the current deadline passes (System.nanoTime), 0 for none, and what it is. */
+    /** Whether a deadline is set, when it passes (System.nanoTime), and what it is. */
+    private boolean armed;
     private long deadline;
     private String reason;
     private ScheduledFuture<?> timer;
@@ -60,10 +61,6 @@ final class HttpDeadlines extends ChannelDuplexHandler {
         HttpDeadlines deadlines = new HttpDeadlines(options);
         pipeline.addBefore(codec, BYTES, deadlines.bytes);
         pipeline.addAfter(codec, NAME, deadlines);
-    }
-
-    ChannelHandler bytes() {
-        return bytes;
     }
 
     @Override
@@ -153,16 +150,17 @@ final class HttpDeadlines extends ChannelDuplexHandler {
         } else if (reading == Reading.BODY) {
             set(readDeadline, ConnectionRefusal.BODY_TIMEOUT);
         } else if (inFlight > 0) {
-            deadline = 0;
+            armed = false;
         } else {
             set(now + TimeUnit.MILLISECONDS.toNanos(options.httpIdleTimeout()), ConnectionRefusal.IDLE_TIMEOUT);
         }
     }
 
     private void set(long at, String why) {
+        armed = true;
         deadline = at;
         reason = why;
-        if (timer == null || at < timerAt) {
+        if (timer == null || at - timerAt < 0) {
             if (timer != null) {
                 timer.cancel(false);
             }
@@ -178,7 +176,7 @@ final class HttpDeadlines extends ChannelDuplexHandler {
     /** The timer fired: the deadline may have moved later (schedule again), gone (stop), or passed (close). */
     private void check() {
         timer = null;
-        if (deadline == 0 || !ctx.channel().isActive()) {
+        if (!armed || !ctx.channel().isActive()) {
             return;
         }
         if (deadline - System.nanoTime() > 0) {
@@ -190,7 +188,7 @@ final class HttpDeadlines extends ChannelDuplexHandler {
 
     private void expire() {
         String why = reason;
-        deadline = 0;
+        armed = false;
         options.observer().connectionRefused(why);
         // a slow request gets the 408 Node sends, when no other response is half way out on the connection
         boolean requestTimeout = why.equals(ConnectionRefusal.REQUEST_TIMEOUT) && inFlight == 0
@@ -205,7 +203,7 @@ final class HttpDeadlines extends ChannelDuplexHandler {
     }
 
     private void stopTimer() {
-        deadline = 0;
+        armed = false;
         if (timer != null) {
             timer.cancel(false);
             timer = null;
