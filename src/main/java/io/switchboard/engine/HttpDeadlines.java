@@ -35,6 +35,10 @@ final class HttpDeadlines extends ChannelDuplexHandler {
 
     private enum Reading { NONE, HEAD, BODY }
 
+    /** A timer this late means the loop or the process stood still (a GC pause, SIGSTOP); input may wait unread. */
+    private static final long STALL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final long GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+
     private final EngineOptions options;
     private final ChannelHandler bytes = new FirstByte();
     private Reading reading = Reading.NONE;
@@ -48,6 +52,8 @@ final class HttpDeadlines extends ChannelDuplexHandler {
     private boolean armed;
     private long deadline;
     private String reason;
+    /** The current deadline has had its grace after a stall. */
+    private boolean graced;
     private ScheduledFuture<?> timer;
     private long timerAt;
     private ChannelHandlerContext ctx;
@@ -157,6 +163,9 @@ final class HttpDeadlines extends ChannelDuplexHandler {
     }
 
     private void set(long at, String why) {
+        if (!armed || at != deadline) {
+            graced = false;
+        }
         armed = true;
         deadline = at;
         reason = why;
@@ -179,8 +188,15 @@ final class HttpDeadlines extends ChannelDuplexHandler {
         if (!armed || !ctx.channel().isActive()) {
             return;
         }
-        if (deadline - System.nanoTime() > 0) {
+        long now = System.nanoTime();
+        if (deadline - now > 0) {
             schedule(deadline);
+            return;
+        }
+        if (!graced && now - timerAt > STALL_NANOS) {
+            // the request that would have reset the deadline may be waiting in the socket: let the loop read it first
+            graced = true;
+            schedule(now + GRACE_NANOS);
             return;
         }
         expire();

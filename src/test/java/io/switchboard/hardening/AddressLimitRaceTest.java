@@ -116,6 +116,22 @@ class AddressLimitRaceTest {
         assertEquals(LIMIT, server.server().engine().sessionCount());
     }
 
+    @Test
+    void handshakesRefusedAfterTheLimitLetThemThroughGiveTheirPlaceBack() throws Exception {
+        SwitchboardServer server = start();
+        int port = server.address().getPort();
+        for (int i = 0; i < 2 * LIMIT; i++) {
+            // allowed by the address limit, then refused: an unsupported protocol, a broken websocket upgrade
+            assertEquals(400, PlainHttp.get(port, "/socket.io/?EIO=3&transport=polling").status());
+            assertEquals(400, PlainHttp.exchange(port, "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"
+                    + "Host: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n").status());
+        }
+        for (int i = 0; i < LIMIT; i++) {
+            assertEquals(200, PlainHttp.get(port, "/socket.io/?EIO=4&transport=polling").status(), "session " + i);
+        }
+        assertEquals(403, PlainHttp.get(port, "/socket.io/?EIO=4&transport=polling").status());
+    }
+
     /** {@link #ATTEMPTS} websocket handshakes at once from {@code local}, held open; how many got a session. */
     private int webSocketStorm(int port, InetAddress local) throws Exception {
         pool = Executors.newFixedThreadPool(ATTEMPTS);
