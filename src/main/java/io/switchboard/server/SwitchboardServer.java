@@ -319,6 +319,12 @@ public final class SwitchboardServer {
         log.info("health: GET /healthz, GET /readyz; metrics: {}; on {}", config.get(ConfigKeys.METRICS_ENABLED)
                 ? "GET /metrics" : "disabled (metrics.enabled)",
                 managementAddress == null ? "the main port" : "port " + managementAddress.getPort());
+        EngineOptions limits = server.options().engine();
+        log.info("connections: at most {} (limits.maxConnections{}), deadlines: idle {} ms, request head {} ms,"
+                        + " body {} ms, websocket handshake {} ms", limits.maxConnections() == 0 ? "unlimited"
+                        : limits.maxConnections(), config.get(ConfigKeys.MAX_CONNECTIONS) == 0
+                        ? ": 90% of the descriptor limit" : "", limits.httpIdleTimeout(), limits.requestHeadTimeout(),
+                limits.httpRequestBodyTimeout(), limits.websocketHandshakeTimeout());
         log.info("adapter: {}; authentication: algorithms {}{}", config.get(ConfigKeys.ADAPTER_TYPE),
                 auth.algorithms().stream().sorted().collect(Collectors.joining(", ")),
                 auth.developmentSecret() ? " with the DEVELOPMENT SECRET" : "");
