@@ -57,6 +57,8 @@ final class HttpDeadlines extends ChannelDuplexHandler {
     private ScheduledFuture<?> timer;
     private long timerAt;
     private ChannelHandlerContext ctx;
+    /** Out of the pipeline (the connection is a websocket now): a response finishing late sets no timer. */
+    private boolean removed;
 
     HttpDeadlines(EngineOptions options) {
         this.options = options;
@@ -85,6 +87,7 @@ final class HttpDeadlines extends ChannelDuplexHandler {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
+        removed = true;
         stopTimer();
     }
 
@@ -145,7 +148,7 @@ final class HttpDeadlines extends ChannelDuplexHandler {
 
     /** Sets the deadline the connection's state calls for. */
     private void rearm() {
-        if (ctx == null || !ctx.channel().isActive()) {
+        if (ctx == null || removed || !ctx.channel().isActive()) {
             return;
         }
         long now = System.nanoTime();
