@@ -5,15 +5,8 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import { mkdirSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { launchBrowser, screenshot, seesMessage, send, signedIn as signedInAt, WAIT } from "./support/browser.mjs";
 import { startSwitchboard, yaml } from "./server-support.mjs";
-
-const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
-const ARTIFACTS = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "target", "e2e-artifacts");
-const WAIT = 15_000;
 
 let browser;
 let server;
@@ -57,14 +50,7 @@ before(async () => {
       "  enabled: false",
     ].join("\n"),
   );
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync",
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -72,31 +58,7 @@ after(async () => {
   await Promise.all(httpServers.map((s) => new Promise((resolve) => s.close(resolve))));
 });
 
-/** A new context's page on the demo, signed in as `user` with these transports, in `room` when given. */
-async function signedIn(user, { transports = "polling,websocket", room, context } = {}) {
-  context ??= await browser.newContext();
-  const page = await context.newPage();
-  page.setDefaultTimeout(WAIT);
-  await page.goto(`${server.url}/`);
-  await page.fill("#user", user);
-  await page.selectOption("#transports", transports);
-  await page.click("#signin-button");
-  await page.waitForSelector('#state[data-state="connected"]');
-  if (room) {
-    await page.fill("#room", room);
-    await page.click("#join-form button");
-    await page.waitForSelector(`#rooms li[data-room="${room}"].current`);
-  }
-  return { context, page };
-}
-
-async function send(page, text) {
-  await page.fill("#text", text);
-  await page.click("#send-form button");
-  await page.waitForSelector(`#messages .msg.mine .text:text-is("${text}")`);
-}
-
-const seesMessage = (page, text) => page.waitForSelector(`#messages .msg .text:text-is("${text}")`);
+const signedIn = (user, options) => signedInAt(browser, server.url, user, options);
 
 describe("the browser side", { timeout: 150_000 }, () => {
   test("the bundle is served with ETag and Cache-Control, 304 when current", async () => {
@@ -120,7 +82,7 @@ describe("the browser side", { timeout: 150_000 }, () => {
     assert.deepEqual(bundle, [200]);
     assert.equal(await a.page.evaluate(() => typeof io), "function");
     const b = await signedIn("bob", { room: "chat:lobby" });
-    await a.page.waitForSelector('#messages .notice:text-is("bob joined")');
+    await a.page.waitForSelector('#messages .notice .text:text-is("bob joined")');
     await a.page.waitForSelector('#people li[data-user="bob"][data-online="true"]');
     await send(a.page, "hello bob");
     await seesMessage(b.page, "hello bob");
@@ -130,9 +92,7 @@ describe("the browser side", { timeout: 150_000 }, () => {
     await a.page.waitForSelector('#transport[data-transport="websocket"]');
     const sid = await a.page.textContent("#sid");
     assert.match(sid, /^[\w-]{10,}$/);
-    mkdirSync(ARTIFACTS, { recursive: true });
-    await a.page.setViewportSize({ width: 900, height: 700 });
-    await a.page.screenshot({ path: join(ARTIFACTS, "demo.png"), fullPage: true });
+    await screenshot(a.page, "demo.png");
     await alice.close();
     await b.context.close();
   });
@@ -168,8 +128,8 @@ describe("the browser side", { timeout: 150_000 }, () => {
     const sid = await b.page.textContent("#sid");
     await b.context.setOffline(true);
     // both sides notice within the heartbeat (1 s + 1 s)
-    await b.page.waitForSelector('#state[data-state="disconnected"]');
-    await a.page.waitForSelector('#messages .notice:text-is("grace left")');
+    await b.page.waitForSelector('#state[data-state="reconnecting"]');
+    await a.page.waitForSelector('#messages .notice .text:text-is("grace left")');
     await send(a.page, "while you were away");
     await b.context.setOffline(false);
     await b.page.waitForSelector('#recovered:not(.hidden)');

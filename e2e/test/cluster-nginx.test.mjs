@@ -18,15 +18,11 @@
 // Nothing sleeps to synchronise: every wait is on an event or a condition, with a deadline.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync } from "node:child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { io } from "socket.io-client";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { REPO_ROOT } from "./support/server.mjs";
+import { freePort, startNginx, until } from "./support/nginx.mjs";
 import { once } from "./support/clients.mjs";
 import { api, claims, signJwt, startSwitchboard, unique, yaml } from "./server-support.mjs";
 
@@ -43,22 +39,6 @@ const MODES = {
 const token = (sub) => signJwt(claims({ sub }), { alg: "HS256", key: SECRET });
 
 // ------------------------------------------------------------------ helpers
-
-/** Resolves when `check()` returns a truthy value; rejects with `describe()` after `timeout` ms. */
-async function until(check, { timeout = 10_000, every = 50, what = "a condition", describe = () => "" } = {}) {
-  const deadline = Date.now() + timeout;
-  let last;
-  for (;;) {
-    try {
-      last = await check();
-      if (last) return last;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeout} ms waiting for ${what}: ${describe(last)}`);
-    await new Promise((resolve) => setTimeout(resolve, every));
-  }
-}
 
 /** NGINX's ip_hash peer for an IPv4 address and `peers` servers of equal weight (ngx_http_upstream_ip_hash_module). */
 function ipHashPeer(address, peers) {
@@ -80,14 +60,6 @@ function addressesFor(peer, count, taken) {
   }
   assert.equal(result.length, count, `not enough addresses for peer ${peer}`);
   return result;
-}
-
-async function freePort() {
-  const server = net.createServer();
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
 }
 
 /** Fails loudly when Redis does not answer PING. */
@@ -113,78 +85,6 @@ async function assertRedis(url) {
     throw new Error(`cluster-nginx test needs Redis at ${url} (REDIS_URL): ${error.message}`);
   });
   assert.match(answer, /PONG/, `Redis at ${url} answered ${JSON.stringify(answer)} to PING`);
-}
-
-function nginxExecutable() {
-  for (const candidate of [process.env.NGINX, "nginx", "/usr/sbin/nginx"].filter(Boolean)) {
-    const result = spawnSync(candidate, ["-v"], { encoding: "utf8" });
-    if (result.status === 0) return candidate;
-  }
-  throw new Error("cluster-nginx test needs NGINX: no `nginx` on PATH nor /usr/sbin/nginx (set $NGINX)");
-}
-
-/** Replaces `from` by `to` in `text`, which must contain `from` exactly once. */
-function replaceOnce(text, from, to, file) {
-  const parts = text.split(from);
-  assert.equal(parts.length, 2, `${file} must contain "${from}" exactly once (the test renders it)`);
-  return parts.join(to);
-}
-
-/** Renders the repository's NGINX configuration for these node ports and listen port, and starts NGINX. */
-async function startNginx(nodePorts, listenPort) {
-  const executable = nginxExecutable();
-  const prefix = mkdtempSync(join(tmpdir(), "switchboard-nginx-e2e-"));
-  chmodSync(prefix, 0o755); // workers may run as another user when the test runs as root
-  mkdirSync(join(prefix, "temp"));
-  mkdirSync(join(prefix, "conf"));
-  const confFile = join(REPO_ROOT, "nginx", "nginx.conf");
-  const upstreamsFile = join(REPO_ROOT, "nginx", "upstreams.conf");
-  let conf = replaceOnce(readFileSync(confFile, "utf8"), "listen 80;", `listen 127.0.0.1:${listenPort};`, confFile);
-  const accessLog = "access_log /var/log/nginx/access.log;";
-  conf = replaceOnce(conf, accessLog, `access_log ${join(prefix, "access.log")};`, confFile);
-  let upstreams = readFileSync(upstreamsFile, "utf8");
-  nodePorts.forEach((port, i) => {
-    upstreams = replaceOnce(upstreams, `server switchboard-${i + 1}:3000`, `server 127.0.0.1:${port}`, upstreamsFile);
-  });
-  assert.match(upstreams, /ip_hash;/);
-  writeFileSync(join(prefix, "conf", "nginx.conf"), conf);
-  writeFileSync(join(prefix, "conf", "upstreams.conf"), upstreams);
-
-  const args = ["-p", prefix, "-c", join(prefix, "conf", "nginx.conf"), "-e", "stderr",
-    "-g", `daemon off; pid ${join(prefix, "nginx.pid")};`];
-  const check = spawnSync(executable, [...args, "-t"], { encoding: "utf8" });
-  assert.equal(check.status, 0, `nginx -t refused the rendered configuration:\n${check.stderr}`);
-
-  const child = spawn(executable, args, { stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  const exited = new Promise((resolve) => child.once("close", (code, signal) => resolve({ code, signal })));
-  let alive = true;
-  exited.then(() => (alive = false));
-  const url = `http://127.0.0.1:${listenPort}`;
-  await until(
-    async () => {
-      if (!alive) throw new Error("nginx exited");
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
-      return response.status === 200;
-    },
-    { timeout: 10_000, what: "NGINX to answer /healthz", describe: (e) => `${e?.message ?? e}\n${output}` },
-  );
-  return {
-    url,
-    port: listenPort,
-    output: () => output,
-    stop: async () => {
-      if (alive) {
-        child.kill("SIGTERM");
-        const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
-        await exited;
-        clearTimeout(timer);
-      }
-      rmSync(prefix, { recursive: true, force: true });
-    },
-  };
 }
 
 /** The Prometheus text of a node's /metrics, parsed; also checks the content type. */

@@ -71,6 +71,7 @@ describe("rooms", () => {
       username: "Alice",
       message: "hi acme",
       timestamp: 0,
+      roomId: "org:acme",
     });
     assert.equal(typeof toBob.timestamp, "number");
     // carol (globex) is not in org:acme: her later message arrives, the acme one never did
@@ -86,7 +87,7 @@ describe("rooms", () => {
     assert.deepEqual(await request(b, "join-room", room), { ok: true });
     const a = await alice();
     assert.deepEqual(await request(a, "join-room", room), { ok: true });
-    assert.deepEqual(await first(b, "user-joined"), { userId: "alice", username: "Alice" });
+    assert.deepEqual(await first(b, "user-joined"), { userId: "alice", username: "Alice", roomId: room });
 
     assert.deepEqual(await request(a, "room-message", { roomId: room, message: { text: "hello", n: 1 } }), {
       ok: true,
@@ -97,6 +98,7 @@ describe("rooms", () => {
     assert.deepEqual(atBob.message, { text: "hello", n: 1 });
     assert.equal(atBob.userId, "alice");
     assert.equal(atBob.username, "Alice");
+    assert.equal(atBob.roomId, room, "a client in several rooms tells which one a message is for");
     assert.equal(a.inbox.count("user-joined"), 0, "the joiner is not told about itself");
   });
 
@@ -151,7 +153,7 @@ describe("rooms", () => {
     await request(a, "join-room", room);
     await request(b, "join-room", room);
     assert.deepEqual(await request(a, "leave-room", room), { ok: true });
-    assert.deepEqual(await first(b, "user-left"), { userId: "alice" });
+    assert.deepEqual(await first(b, "user-left"), { userId: "alice", roomId: room });
     assert.deepEqual(await request(a, "room-message", { roomId: room, message: "still here?" }), {
       error: "Not in room",
     });
@@ -165,7 +167,7 @@ describe("rooms", () => {
     await request(b, "join-room", room);
     a.disconnect();
     const left = await first(b, "user-left", ([payload]) => payload.userId === "alice");
-    assert.deepEqual(left, { userId: "alice" });
+    assert.deepEqual(left, { userId: "alice", roomId: room });
   });
 
   test("limits: rooms per socket and room name length", async () => {

@@ -228,7 +228,9 @@ public final class Namespace {
         Object data = error instanceof ConnectError connectError ? connectError.data() : null;
         JsonNode dataNode = data == null ? null : server.json().toNode(data);
         String message = error.getMessage() == null ? "error" : error.getMessage();
-        server.options().observer().connectRefused(name, message);
+        // the error's data.code (e.g. invalid_token), when it has one, says why better than its message
+        JsonNode code = dataNode == null ? null : dataNode.get("code");
+        server.options().observer().connectRefused(name, code != null && code.isTextual() ? code.asText() : message);
         client.stopConnecting(name);
         client.write(server.encode(Packet.connectError(name, message, dataNode)), false);
     }

@@ -14,7 +14,10 @@ public interface ServerObserver {
     default void disconnected(Socket socket, String reason) {
     }
 
-    /** A namespace connection was refused: "invalid namespace", or the middleware's error message. */
+    /**
+     * A namespace connection was refused: "invalid namespace", or the middleware's error: its {@code data.code} when
+     * it has a textual one, else its message.
+     */
     default void connectRefused(String namespace, String reason) {
     }
 

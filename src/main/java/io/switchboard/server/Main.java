@@ -25,6 +25,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        ServerLogging.useBundledConfiguration(); // first: nothing may have logged yet
         Result result = run(args, System.getenv(), System.out, System.err);
         if (result.server() == null) {
             System.exit(result.exitCode());

@@ -146,7 +146,8 @@ public final class SwitchboardServer {
         }
         JwksKeys jwks = auth.jwksUrl() == null ? null : new JwksKeys(auth.jwksUrl(),
                 Duration.ofSeconds(config.get(ConfigKeys.JWKS_TIMEOUT_SECONDS)),
-                config.get(ConfigKeys.JWKS_CACHE_SECONDS) * 1000, config.get(ConfigKeys.JWKS_MIN_REFRESH_SECONDS) * 1000);
+                config.get(ConfigKeys.JWKS_CACHE_SECONDS) * 1000, config.get(ConfigKeys.JWKS_MIN_REFRESH_SECONDS) * 1000,
+                metrics.bindJwks(JwksKeys.FAILURE_REASONS));
         Server server = new Server(options);
         AuthMiddleware authentication = new AuthMiddleware(auth, new JwtVerifier(auth, jwks));
         RoomHandlers rooms = new RoomHandlers(new RoomPolicy(config.get(ConfigKeys.ROOM_POLICIES)), auth.claims(),
@@ -200,7 +201,7 @@ public final class SwitchboardServer {
             if (bundle.available()) {
                 server.engine().httpRoute(() -> bundle);
             } else {
-                log.warn("web.serveClient: the socket.io-client bundle is not in this build (web/client/)");
+                log.warn("web.serveClient: the socket.io-client bundle is not in this build (io/switchboard/server/web/client/)");
             }
         }
         if (config.get(ConfigKeys.WEB_DEMO)) {
@@ -238,8 +239,12 @@ public final class SwitchboardServer {
             return RedisAdapterFactory.connect(redis);
         } catch (RuntimeException e) {
             String url = config.toTree(true).path("adapter").path("redis").path("url").asText();
+            // a parse error quotes pieces of the URL, password included: never shown
+            String why = e instanceof IllegalArgumentException
+                    ? "the URL cannot be read (percent-encode / @ : ? # in the password: %2F %40 %3A %3F %23)"
+                    : UrlMask.maskIn(e.getMessage());
             throw new StartupException("cannot connect to Redis at " + url + " (adapter.redis.url, "
-                    + ConfigKeys.REDIS_URL_OPTION.env() + "): " + e.getMessage(), e);
+                    + ConfigKeys.REDIS_URL_OPTION.env() + "): " + why, e);
         }
     }
 
@@ -284,10 +289,14 @@ public final class SwitchboardServer {
 
     /** Binds, logs what runs where, and prints {@code listening on HOST:PORT} on stdout. */
     public InetSocketAddress start() {
-        String host = config.get(ConfigKeys.HOST);
+        String host = listenHost(config, auth.developmentSecret());
         int port = config.get(ConfigKeys.PORT);
         if (auth.developmentSecret()) {
             log.warn(developmentSecretWarning());
+            if (!host.equals(config.get(ConfigKeys.HOST))) {
+                log.warn("listening on {} only: with the public development secret anyone who reaches the port can"
+                        + " mint tokens; give server.host (SWITCHBOARD_HOST, --host) to listen elsewhere", host);
+            }
         }
         log.info("effective configuration (secrets masked):\n{}", config.toYaml(true).stripTrailing());
         try {
@@ -306,7 +315,7 @@ public final class SwitchboardServer {
         if (jwks != null) {
             jwks.load().whenComplete((count, error) -> {
                 if (count != null && count >= 0) {
-                    log.info("JWKS {}: {} signing key(s)", jwks.url(), count);
+                    log.info("JWKS {}: {} signing key(s)", UrlMask.mask(jwks.url().toString()), count);
                 }
             });
         }
@@ -329,11 +338,35 @@ public final class SwitchboardServer {
                 auth.algorithms().stream().sorted().collect(Collectors.joining(", ")),
                 auth.developmentSecret() ? " with the DEVELOPMENT SECRET" : "");
         EngineOptions engine = server.options().engine();
-        System.out.println("Switchboard " + Main.version() + " listening on " + host + ":" + address.getPort()
+        String listening = "Switchboard " + Main.version() + " listening on " + host + ":" + address.getPort()
                 + " (path " + engine.path() + ", transports "
-                + engine.transports().stream().map(t -> t.wireName).collect(Collectors.joining(", ")) + ")");
-        System.out.flush();
+                + engine.transports().stream().map(t -> t.wireName).collect(Collectors.joining(", ")) + ")"
+                + (config.get(ConfigKeys.WEB_DEMO) ? "; demo page " + pageUrl(host, address.getPort()) : "");
+        if (LogFormat.json()) {
+            log.info(listening);   // every stdout line is one JSON object
+        } else {
+            System.out.println(listening);
+            System.out.flush();
+        }
         return address;
+    }
+
+    /**
+     * The address to listen on: server.host, except that a server on the public development secret, where anyone
+     * who reaches the port can mint tokens, stays on loopback unless a host was given.
+     */
+    static String listenHost(Config config, boolean developmentSecret) {
+        if (developmentSecret && "default".equals(config.source(ConfigKeys.HOST))) {
+            return "127.0.0.1";
+        }
+        return config.get(ConfigKeys.HOST);
+    }
+
+    /** The demo page's address as a browser on this machine opens it. */
+    static String pageUrl(String host, int port) {
+        String shown = host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]") ? "localhost"
+                : host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+        return "http://" + shown + ":" + port + "/";
     }
 
     /** Disconnects every client ("server shutting down"), closes the adapters and the listener. Idempotent. */

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
+import io.switchboard.server.UrlMask;
+
 /**
  * Every option of the packaged server, with its default. The YAML key is the option's dotted path; the environment
  * variable that overrides it is derived from the key (see {@link #envName}).
@@ -24,8 +26,8 @@ public final class ConfigKeys {
     private static final Pattern ORIGIN = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s?#]+");
     private static final Pattern REDIS_URL = Pattern.compile("(redis|rediss|redis-socket|redis-sentinel)://\\S+");
     private static final UnaryOperator<String> HIDE = text -> text.isEmpty() ? text : "********";
-    private static final UnaryOperator<String> URL_PASSWORD =
-            text -> text.replaceFirst("(://[^:/@]*:)[^@/]+@", "$1********@");
+    /** User info and secret-looking query parameters hidden, whatever characters the password holds. */
+    private static final UnaryOperator<String> URL_PASSWORD = UrlMask::mask;
 
     // ---- server ----
     public static final Option<String> HOST = add("server.host", "0.0.0.0",
@@ -95,14 +97,14 @@ public final class ConfigKeys {
     public static final Option<String> AUTH_PUBLIC_KEY = add("auth.publicKey", "", Types.anyString(), null,
             "a PEM public key or certificate (RSA, EC or Ed25519), inline or as a file path");
     public static final Option<String> JWKS_URL = add("auth.jwks.url", "",
-            Types.string("an http(s) URL", ConfigKeys::checkJwksUrl), null,
+            Types.string("an http(s) URL", ConfigKeys::checkJwksUrl), URL_PASSWORD,
             "a JSON Web Key Set to take public keys from, by the token's kid");
     public static final Option<Long> JWKS_CACHE_SECONDS = add("auth.jwks.cacheSeconds", 600L,
             Types.longValue(1, Long.MAX_VALUE), null, "how long fetched keys are used before fetching again");
     public static final Option<Long> JWKS_MIN_REFRESH_SECONDS = add("auth.jwks.minRefreshSeconds", 10L,
             Types.longValue(0, Long.MAX_VALUE), null, "least time between two fetches for an unknown kid");
     public static final Option<Long> JWKS_TIMEOUT_SECONDS = add("auth.jwks.timeoutSeconds", 5L,
-            Types.longValue(1, 600), null, "how long a fetch may take");
+            Types.longValue(1, 600), null, "how long a whole fetch (connection, headers, body) may take");
     public static final Option<List<String>> ALGORITHMS_OPTION = add("auth.algorithms", List.of(),
             Types.list(Types.oneOf(ALGORITHMS.toArray(String[]::new)), true), null,
             "the algorithms accepted; [] for those the configured keys support");

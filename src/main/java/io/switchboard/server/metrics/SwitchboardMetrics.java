@@ -30,6 +30,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.PlatformDependent;
+import io.switchboard.core.DisconnectReason;
 import io.switchboard.core.Namespace;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerObserver;
@@ -53,7 +54,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardMetrics.class);
     /** Distinct namespaces and refusal reasons counted by name; the rest are "other". */
     private static final int MAX_NAMESPACES = 100;
-    private static final int MAX_REASONS = 50;
+    private static final int MAX_REASONS = 100;   // about 30 are registered at start
     /** The reasons a TCP connection is closed before it becomes a session: the engine's and the address limit's. */
     private static final List<String> CONNECTION_REFUSALS = java.util.stream.Stream.concat(
             ConnectionRefusal.ALL.stream(), java.util.stream.Stream.of(AddressLimiter.ADDRESS_LIMIT)).toList();
@@ -78,6 +79,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
 
     public SwitchboardMetrics(int maxEventNames) {
         this.eventNames = new LabelCap(maxEventNames);
+        ProcessMetrics.replaceMicrometerNames(registry);
         for (PacketType type : PacketType.values()) {
             String name = type.name().toLowerCase(Locale.ROOT);
             packetsIn.put(type, Counter.builder("switchboard.packets.in")
@@ -104,15 +106,86 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("switchboard.event.loop.pending.tasks", this, SwitchboardMetrics::pendingTasks)
                 .description("tasks waiting in the worker event loops").register(registry);
-        for (String reason : CONNECTION_REFUSALS) {
-            connectionRefused(reason);   // every reason shows, at 0, from the start
-        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        ProcessMetrics.bindTo(registry);
+        registerKnownLabelsAtZero();
+    }
+
+    /**
+     * The counters' known label values, registered at 0 so that {@code rate()} and alerts work before the first
+     * event: the transports, the reference close and disconnect reasons, the engine's refusals (of requests and of
+     * TCP connections) and the refusals of authentication on "/".
+     */
+    private void registerKnownLabelsAtZero() {
+        CONNECTION_REFUSALS.forEach(this::connectionRefused);
+        for (String transport : List.of("polling", "websocket")) {
+            sessionsOpened(transport);
+        }
+        List<String> closeReasons = List.of("transport close", "transport error", "ping timeout", "parse error",
+                "forced close");
+        closeReasons.forEach(this::sessionsClosed);
+        for (EngineError error : EngineError.values()) {
+            handshakeRefused(error.message);
+        }
+        slowConsumers();
+        for (String type : List.of("new", "recovered")) {
+            connectionsOpened("/", type);
+        }
+        for (String reason : List.of(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT,
+                DisconnectReason.SERVER_NAMESPACE_DISCONNECT, DisconnectReason.TRANSPORT_CLOSE,
+                DisconnectReason.TRANSPORT_ERROR, DisconnectReason.PING_TIMEOUT, DisconnectReason.PARSE_ERROR,
+                DisconnectReason.SERVER_SHUTTING_DOWN, DisconnectReason.FORCED_CLOSE)) {
+            connectionsClosed("/", reason);
+        }
+        for (String reason : List.of("auth_required", "invalid_token", "token_expired", "invalid namespace")) {
+            refusedConnects("/", reason);
+        }
+    }
+
+    private Counter sessionsOpened(String transport) {
+        return counter("switchboard.engine.sessions.opened", "Engine.IO sessions opened, by transport",
+                "transport", transport);
+    }
+
+    private Counter sessionsClosed(String reason) {
+        return counter("switchboard.engine.sessions.closed", "Engine.IO sessions closed, by reason",
+                "reason", reasons.of(ReasonCode.of(reason)));
+    }
+
+    private Counter handshakeRefused(String reason) {
+        return counter("switchboard.handshake.refused", "Engine.IO requests refused before a session, by reason",
+                "reason", reasons.of(ReasonCode.of(reason)));
+    }
+
+    private Counter connectionRefused(String reason) {
+        return counter("switchboard.connections.refused",
+                "TCP connections refused when accepted or closed by a deadline before they became a session, by reason",
+                "reason", reason);
+    }
+
+    private Counter slowConsumers() {
+        return counter("switchboard.slow.consumers.disconnected",
+                "clients disconnected because their unsent output passed maxBufferedBytes");
+    }
+
+    private Counter connectionsOpened(String namespace, String type) {
+        return counter("switchboard.connections.opened", "sockets connected to a namespace, new or recovered",
+                "namespace", namespaces.of(namespace), "type", type);
+    }
+
+    private Counter connectionsClosed(String namespace, String reason) {
+        return counter("switchboard.connections.closed", "sockets disconnected from a namespace, by reason",
+                "namespace", namespaces.of(namespace), "reason", reasons.of(ReasonCode.of(reason)));
+    }
+
+    private Counter refusedConnects(String namespace, String reason) {
+        return counter("switchboard.connect.refused", "namespace connections refused, by reason",
+                "namespace", namespaces.of(namespace), "reason", reasons.of(ReasonCode.of(reason)));
     }
 
     private static java.time.Duration ms(long millis) {
@@ -123,12 +196,6 @@ public final class SwitchboardMetrics implements AutoCloseable {
     public void rateLimited(String event) {
         counter("switchboard.rate.limited", "events dropped by the per-socket rate limit, by name",
                 "event", eventNames.of(event)).increment();
-    }
-
-    private Counter connectionRefused(String reason) {
-        return counter("switchboard.connections.refused",
-                "TCP connections refused when accepted or closed by a deadline before they became a session, by reason",
-                "reason", reason);
     }
 
     /** Users online through this node's sockets, from the presence store. */
@@ -191,6 +258,17 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 .description("time for a cluster request to get every node's answer")
                 .publishPercentileHistogram().register(registry);
         return nanos -> latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    /** Counts failed JWKS fetches by reason, each known reason registered at 0; the returned recorder counts one. */
+    public java.util.function.Consumer<String> bindJwks(List<String> knownReasons) {
+        knownReasons.forEach(this::jwksFailures);
+        return reason -> jwksFailures(reason).increment();
+    }
+
+    private Counter jwksFailures(String reason) {
+        return counter("switchboard.jwks.fetch.failures", "JWKS fetches that failed, by reason",
+                "reason", reasons.of(ReasonCode.of(reason)));
     }
 
     /** The event loop group serving the clients, whose pending tasks are reported; the first one given counts. */
@@ -276,20 +354,17 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private final class EngineHook implements EngineObserver {
         @Override
         public void sessionOpened(EngineSession session) {
-            counter("switchboard.engine.sessions.opened", "Engine.IO sessions opened, by transport",
-                    "transport", session.transportName()).increment();
+            sessionsOpened(session.transportName()).increment();
         }
 
         @Override
         public void sessionClosed(EngineSession session, String reason) {
-            counter("switchboard.engine.sessions.closed", "Engine.IO sessions closed, by reason",
-                    "reason", reasons.of(reason)).increment();
+            sessionsClosed(reason).increment();
         }
 
         @Override
         public void slowConsumer(EngineSession session) {
-            counter("switchboard.slow.consumers.disconnected",
-                    "clients disconnected because their unsent output passed maxBufferedBytes").increment();
+            slowConsumers().increment();
         }
 
         @Override
@@ -304,9 +379,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
 
         @Override
         public void refused(EngineError error, HandshakeRequest request) {
-            String reason = error.message.toLowerCase(Locale.ROOT);
-            counter("switchboard.handshake.refused", "Engine.IO requests refused before a session, by reason",
-                    "reason", reason).increment();
+            handshakeRefused(error.message).increment();
             // never the URL, query or headers: they may carry a token
             log.debug("handshake refused: {} (from {})", error.message,
                     request == null ? "unknown" : request.remoteAddress());
@@ -316,23 +389,17 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private final class ServerHook implements ServerObserver {
         @Override
         public void connected(Socket socket, boolean recovered) {
-            counter("switchboard.connections.opened", "sockets connected to a namespace, new or recovered",
-                    "namespace", namespaces.of(socket.namespace().name()),
-                    "type", recovered ? "recovered" : "new").increment();
+            connectionsOpened(socket.namespace().name(), recovered ? "recovered" : "new").increment();
         }
 
         @Override
         public void disconnected(Socket socket, String reason) {
-            counter("switchboard.connections.closed", "sockets disconnected from a namespace, by reason",
-                    "namespace", namespaces.of(socket.namespace().name()),
-                    "reason", reasons.of(reason)).increment();
+            connectionsClosed(socket.namespace().name(), reason).increment();
         }
 
         @Override
         public void connectRefused(String namespace, String reason) {
-            counter("switchboard.connect.refused", "namespace connections refused, by reason",
-                    "namespace", namespaces.of(namespace),
-                    "reason", reasons.of(reason)).increment();
+            refusedConnects(namespace, reason).increment();
             log.debug("connection to namespace {} refused: {}", namespace, reason);
         }
 

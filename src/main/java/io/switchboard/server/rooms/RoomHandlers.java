@@ -17,13 +17,16 @@ import io.switchboard.server.auth.Identity;
  * The chat protocol of the packaged server, installed on every socket:
  * <ul>
  * <li>an authenticated socket is in {@code user:<id>} and {@code org:<org>} for each of its orgs;</li>
- * <li>{@code join-room} (roomId): joins if the policy allows, announcing {@code user-joined} {userId, username} to
- * the others in the room; acks {ok: true}, or emits {@code error} {message} and acks {error};</li>
- * <li>{@code leave-room} (roomId): leaves, announcing {@code user-left} {userId} to the others;</li>
+ * <li>{@code join-room} (roomId): joins if the policy allows, announcing {@code user-joined} {userId, username,
+ * roomId} to the others in the room; acks {ok: true}, or emits {@code error} {message} and acks {error};</li>
+ * <li>{@code leave-room} (roomId): leaves, announcing {@code user-left} {userId, roomId} to the others;</li>
  * <li>{@code room-message} ({roomId, message}): if the sender is in the room, sends everyone in it (the sender too)
- * {@code room-message} {userId, username, message, timestamp}; otherwise {@code error} {message: "Not in room"};</li>
+ * {@code room-message} {userId, username, message, timestamp, roomId}; otherwise {@code error} {message: "Not in
+ * room"};</li>
  * <li>on disconnection, {@code user-left} goes to the rooms it had joined.</li>
  * </ul>
+ * Every announcement names its room ({@code roomId}, after the original fields) because a client is in several
+ * rooms at once and must tell which one an event belongs to.
  */
 public final class RoomHandlers implements Consumer<Socket> {
     static final String ACCESS_DENIED = "Access denied";
@@ -55,13 +58,13 @@ public final class RoomHandlers implements Consumer<Socket> {
         socket.on("room-message", event -> message(socket, identity, event));
         socket.onDisconnecting(reason -> {
             for (String room : joinedRooms(socket, autoRooms)) {
-                socket.to(room).emit("user-left", left(socket, identity));
+                socket.to(room).emit("user-left", left(socket, identity, room));
             }
         });
         if (socket.recovered()) {
             // it was announced as gone when it dropped; it is back in the same rooms
             for (String room : joinedRooms(socket, autoRooms)) {
-                socket.to(room).emit("user-joined", joined(socket, identity));
+                socket.to(room).emit("user-joined", joined(socket, identity, room));
             }
         }
     }
@@ -91,7 +94,7 @@ public final class RoomHandlers implements Consumer<Socket> {
             return;
         }
         socket.join(room);
-        socket.to(room).emit("user-joined", joined(socket, identity));
+        socket.to(room).emit("user-joined", joined(socket, identity, room));
         event.ack(Map.of("ok", true));
     }
 
@@ -104,7 +107,7 @@ public final class RoomHandlers implements Consumer<Socket> {
         }
         if (socket.rooms().contains(room) && !autoRooms.contains(room) && !room.equals(socket.id())) {
             socket.leave(room);
-            socket.to(room).emit("user-left", left(socket, identity));
+            socket.to(room).emit("user-left", left(socket, identity, room));
         }
         event.ack(Map.of("ok", true));
     }
@@ -128,6 +131,7 @@ public final class RoomHandlers implements Consumer<Socket> {
         message.put("username", username(socket, identity));
         message.put("message", payload.get("message"));
         message.put("timestamp", System.currentTimeMillis());
+        message.put("roomId", room);
         socket.namespace().to(room).emit("room-message", message);
         event.ack(Map.of("ok", true));
     }
@@ -158,15 +162,19 @@ public final class RoomHandlers implements Consumer<Socket> {
         event.ack(Map.of("error", message));
     }
 
-    private static Map<String, Object> joined(Socket socket, Identity identity) {
+    private static Map<String, Object> joined(Socket socket, Identity identity, String room) {
         Map<String, Object> joined = new LinkedHashMap<>();
         joined.put("userId", userId(socket, identity));
         joined.put("username", username(socket, identity));
+        joined.put("roomId", room);
         return joined;
     }
 
-    private static Map<String, Object> left(Socket socket, Identity identity) {
-        return Map.of("userId", userId(socket, identity));
+    private static Map<String, Object> left(Socket socket, Identity identity, String room) {
+        Map<String, Object> left = new LinkedHashMap<>();
+        left.put("userId", userId(socket, identity));
+        left.put("roomId", room);
+        return left;
     }
 
     private static String userId(Socket socket, Identity identity) {

@@ -10,9 +10,10 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
- * Serves the official socket.io-client bundle (copied from the npm package into {@code web/client/} at build
- * time) at {@code <path>socket.io.js}, {@code socket.io.min.js} and their {@code .map} files, as the reference
- * server's serveClient does; passes every other request on.
+ * Serves the official socket.io-client bundle (copied from the npm package into the classpath's
+ * {@code io/switchboard/server/web/client/} at build time, beside the server's classes rather than at the root of
+ * the library jar) at {@code <path>socket.io.js}, {@code socket.io.min.js} and their {@code .map} files, as the
+ * reference server's serveClient does; passes every other request on.
  */
 @ChannelHandler.Sharable
 public final class ClientBundleHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -26,7 +27,7 @@ public final class ClientBundleHttpHandler extends SimpleChannelInboundHandler<F
         super(false);
         String base = enginePath.endsWith("/") ? enginePath : enginePath + "/";
         for (String name : FILES) {
-            StaticFile file = StaticFile.resource("web/client/" + name,
+            StaticFile file = StaticFile.resource("io/switchboard/server/web/client/" + name,
                     name.endsWith(".map") ? "application/json; charset=utf-8"
                             : "application/javascript; charset=utf-8", CACHE_CONTROL);
             if (file != null) {

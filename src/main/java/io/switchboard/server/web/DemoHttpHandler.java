@@ -8,7 +8,7 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.QueryStringDecoder;
 
-/** Serves the demo chat page ({@code web/index.html}) at {@code /}; passes every other request on. */
+/** Serves the demo chat page ({@code io/switchboard/server/web/index.html}) at {@code /}; passes every other request on. */
 @ChannelHandler.Sharable
 public final class DemoHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     private final StaticFile page;
@@ -16,9 +16,9 @@ public final class DemoHttpHandler extends SimpleChannelInboundHandler<FullHttpR
     /** @param enginePath the Engine.IO path, written into the page for its script and its connection */
     public DemoHttpHandler(String enginePath) {
         super(false);
-        StaticFile template = StaticFile.resource("web/index.html", "text/html", "no-cache");
+        StaticFile template = StaticFile.resource("io/switchboard/server/web/index.html", "text/html", "no-cache");
         if (template == null) {
-            throw new IllegalStateException("web/index.html is missing from the classpath");
+            throw new IllegalStateException("io/switchboard/server/web/index.html is missing from the classpath");
         }
         String html = new String(template.bytes(), StandardCharsets.UTF_8)
                 .replace("/__ENGINE_PATH__/", enginePath.endsWith("/") ? enginePath : enginePath + "/");

@@ -148,8 +148,9 @@ final class PrometheusText {
         return found;
     }
 
-    boolean has(String name) {
-        return samples.stream().anyMatch(s -> s.name().equals(name));
+    /** Whether a sample of that name (with those label values, if given) is exposed. */
+    boolean has(String name, String... labelPairs) {
+        return samples.stream().anyMatch(s -> s.name().equals(name) && matches(s.labels(), labelPairs));
     }
 
     private static boolean matches(Map<String, String> labels, String[] pairs) {
