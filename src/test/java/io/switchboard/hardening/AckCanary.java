@@ -30,9 +30,9 @@ final class AckCanary implements AutoCloseable {
     /** The same with a CONNECT payload such as {@code {"token":"..."}}. */
     static AckCanary start(int port, String auth) throws IOException {
         RawWebSocket ws = RawWebSocket.open(port, 0);
-        next(ws);   // the open packet
+        ws.nextAnsweringPings();   // the open packet
         ws.sendText("40" + auth);
-        String connect = next(ws);
+        String connect = ws.nextAnsweringPings();
         if (connect == null || !connect.startsWith("40{")) {
             ws.close();
             throw new IOException("the canary could not connect: " + connect);
@@ -48,7 +48,7 @@ final class AckCanary implements AutoCloseable {
             long start = System.nanoTime();
             try {
                 ws.sendText("42" + id + "[\"echo\",\"ping\"]");
-                String answer = next(ws);
+                String answer = ws.nextAnsweringPings();
                 if (!("43" + id + "[\"ping\"]").equals(answer)) {
                     throw new AssertionError("unexpected answer " + answer);
                 }
@@ -65,16 +65,6 @@ final class AckCanary implements AutoCloseable {
                 return;
             }
         }
-    }
-
-    /** The next message that is not a ping; pings are answered, as a client must. */
-    private static String next(RawWebSocket ws) throws IOException {
-        String message = ws.readText();
-        while ("2".equals(message)) {
-            ws.sendText("3");
-            message = ws.readText();
-        }
-        return message;
     }
 
     /** Fails unless the canary is still going with every round trip under the bound. */

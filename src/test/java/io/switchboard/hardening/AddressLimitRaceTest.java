@@ -102,7 +102,7 @@ class AddressLimitRaceTest {
             InputStream in = socket.getInputStream();
             for (int i = 0; i < perConnection; i++) {
                 String head = RawWebSocket.readHead(in);
-                in.readNBytes(contentLength(head));
+                in.readNBytes(PlainHttp.contentLength(head));
                 if (head.startsWith("HTTP/1.1 200")) {
                     opened++;
                 } else {
@@ -160,15 +160,6 @@ class AddressLimitRaceTest {
         }
         pool.shutdown();
         return sessions.get();
-    }
-
-    private static int contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                return Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        return 0;
     }
 
     private void closeHeld() throws Exception {

@@ -51,7 +51,7 @@ class ConnectionCapTest {
                 "  httpIdleTimeout: 120000");   // the idle connections of the attack stay for the whole test
         server.server().onConnection(socket -> socket.on("echo", event -> event.ack(event.argsArray())));
         int port = server.address().getPort();
-        long baselineFiles = ConnectionDeadlinesTest.openFiles();
+        long baselineFiles = OpenFiles.count();
         String metrics = PlainHttp.get(port, "/metrics").body();
         assertEquals(0, refused(metrics, "connection_limit"), "registered at 0");
         assertEquals(0, refused(metrics, "idle_timeout"), "registered at 0");
@@ -87,7 +87,7 @@ class ConnectionCapTest {
         }
         closeAll(held);
         Eventually.waitUntil(10_000, () -> server.server().engine().connectionCount() == 0);
-        Eventually.waitUntil(30_000, () -> ConnectionDeadlinesTest.openFiles() <= baselineFiles + 20);
+        Eventually.waitUntil(30_000, () -> OpenFiles.count() <= baselineFiles + 20);
     }
 
     private static boolean closedByServer(Socket socket) throws IOException {

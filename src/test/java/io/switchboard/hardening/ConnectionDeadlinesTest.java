@@ -9,8 +9,6 @@ import java.io.InputStream;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
@@ -73,7 +70,7 @@ class ConnectionDeadlinesTest {
     void idleConnectionsAndSlowRequestHeadsAreClosedWhileAClientStaysServed() throws Exception {
         start(new EngineOptions());
         AckCanary canary = AckCanary.start(port);
-        long baselineFiles = openFiles();
+        long baselineFiles = OpenFiles.count();
         List<Socket> slow = new ArrayList<>();
         for (int i = 0; i < IDLE + SLOW_HEADS; i++) {
             Socket socket = PlainHttp.connect(port);
@@ -84,7 +81,7 @@ class ConnectionDeadlinesTest {
                 slow.add(socket);
             }
         }
-        long peakFiles = openFiles();
+        long peakFiles = OpenFiles.count();
         // slowloris: another header line every 300 ms keeps each head growing, and never finishes it
         Thread trickler = new Thread(() -> trickle(slow), "slowloris");
         trickler.start();
@@ -99,9 +96,9 @@ class ConnectionDeadlinesTest {
         assertTrue(refused(ConnectionRefusal.IDLE_TIMEOUT) >= IDLE, refusals.toString());
         assertTrue(refused(ConnectionRefusal.REQUEST_TIMEOUT) >= SLOW_HEADS, refusals.toString());
         closeAll();
-        Eventually.waitUntil(30_000, () -> openFiles() <= baselineFiles + 20);
+        Eventually.waitUntil(30_000, () -> OpenFiles.count() <= baselineFiles + 20);
         System.out.println("ConnectionDeadlinesTest: " + (IDLE + SLOW_HEADS) + " connections, open files baseline "
-                + baselineFiles + ", peak " + peakFiles + ", end " + openFiles() + "; canary "
+                + baselineFiles + ", peak " + peakFiles + ", end " + OpenFiles.count() + "; canary "
                 + canary.roundTrips.get() + " round trips, slowest " + canary.slowestMillis.get() + " ms; " + refusals);
     }
 
@@ -134,14 +131,14 @@ class ConnectionDeadlinesTest {
             socket.getOutputStream().write("GET /socket.io/?EIO=4&transport=polling HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
                     .getBytes(StandardCharsets.US_ASCII));
             String head = RawWebSocket.readHead(in);
-            String body = new String(in.readNBytes(contentLength(head)), StandardCharsets.UTF_8);
+            String body = new String(in.readNBytes(PlainHttp.contentLength(head)), StandardCharsets.UTF_8);
             String sid = Sids.of(body);
             // the poll waits for the ping, 4 s, longer than the idle timeout: it is answered, not cut off
             socket.getOutputStream().write(("GET /socket.io/?EIO=4&transport=polling&sid=" + sid
                     + " HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             head = RawWebSocket.readHead(in);
             assertTrue(head.startsWith("HTTP/1.1 200"), head);
-            assertEquals("2", new String(in.readNBytes(contentLength(head)), StandardCharsets.UTF_8));
+            assertEquals("2", new String(in.readNBytes(PlainHttp.contentLength(head)), StandardCharsets.UTF_8));
             // then nothing more is asked on this connection: it is closed once idle for the timeout
             assertEquals("", readUntilClosed(socket, 10_000));
         }
@@ -203,26 +200,9 @@ class ConnectionDeadlinesTest {
         return received.toString(StandardCharsets.US_ASCII);
     }
 
-    private static int contentLength(String head) {
-        for (String line : head.split("\r\n")) {
-            if (line.toLowerCase(java.util.Locale.ROOT).startsWith("content-length:")) {
-                return Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
-            }
-        }
-        return 0;
-    }
-
     private int serverConnections() {
         try {
             return TcpTable.heldByServer(port).size();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
-    static long openFiles() {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -119,6 +119,16 @@ final class RawWebSocket implements AutoCloseable {
         }
     }
 
+    /** The next text message that is not a ping; pings are answered, as a client must. */
+    String nextAnsweringPings() throws IOException {
+        String message = readText();
+        while ("2".equals(message)) {
+            sendText("3");
+            message = readText();
+        }
+        return message;
+    }
+
     private int readByte() throws IOException {
         int b = in.read();
         if (b < 0) {
