@@ -61,6 +61,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SwitchboardServer {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
+    /** Connections beyond limits.maxConnections for /healthz, /readyz and /metrics, when on the main port. */
+    static final int HEALTH_HEADROOM = 16;
 
     private final Config config;
     private final AuthSettings auth;
@@ -102,6 +104,11 @@ public final class SwitchboardServer {
                 .maxHeaderSize(config.get(ConfigKeys.MAX_HTTP_HEADER_SIZE))
                 .maxHeaderCount(config.get(ConfigKeys.MAX_HTTP_HEADER_COUNT))
                 .maxInitialLineLength(config.get(ConfigKeys.MAX_HTTP_REQUEST_LINE))
+                .maxConnections(connectionCap(config.get(ConfigKeys.MAX_CONNECTIONS)))
+                .httpIdleTimeout(config.get(ConfigKeys.HTTP_IDLE_TIMEOUT))
+                .requestHeadTimeout(config.get(ConfigKeys.REQUEST_HEAD_TIMEOUT))
+                .httpRequestBodyTimeout(config.get(ConfigKeys.HTTP_REQUEST_BODY_TIMEOUT))
+                .websocketHandshakeTimeout(config.get(ConfigKeys.WEBSOCKET_HANDSHAKE_TIMEOUT))
                 .transports(transports(config.get(ConfigKeys.TRANSPORTS)))
                 .cors(cors(config.get(ConfigKeys.CORS_ORIGINS), config.get(ConfigKeys.CORS_CREDENTIALS)));
         int ioThreads = config.get(ConfigKeys.IO_THREADS);
@@ -133,6 +140,7 @@ public final class SwitchboardServer {
                     () -> rateLimits.tracked(kind), "kind", kind);
         }
         engine.allowRequest(drain.gate(rateLimits.door(addressLimiter.active() ? addressLimiter : null)));
+        engine.connectionGate(addressLimiter);
         engine.observer(rateLimits.observing(addressLimiter.active()
                 ? addressLimiter.observing(metrics.engineObserver()) : metrics.engineObserver()));
         options.observer(metrics.serverObserver());
@@ -191,6 +199,8 @@ public final class SwitchboardServer {
                 server.engine().httpRoute(() -> new MetricsHttpHandler(metrics));
             }
             server.engine().httpRoute(() -> new HealthHttpHandler(health));
+            // a node full of clients still answers its probes and scrapers (a separate metrics.port is never capped)
+            engine.reservedConnections(HEALTH_HEADROOM, Set.of("/healthz", "/readyz", "/metrics"));
         }
         SwitchboardServer created = new SwitchboardServer(config, auth, server, jwks, metrics, health);
         created.management = management;
@@ -256,6 +266,23 @@ public final class SwitchboardServer {
             throw new StartupException("cannot connect to Redis at " + url + " (adapter.redis.url, "
                     + ConfigKeys.REDIS_URL_OPTION.env() + "): " + why, e);
         }
+    }
+
+    /**
+     * limits.maxConnections, where 0 leaves a tenth of the process's descriptor limit (at least 64) for everything
+     * else a node opens: Redis, files, the management port, the JVM's own. No cap where the limit cannot be read.
+     */
+    static int connectionCap(int configured) {
+        if (configured > 0) {
+            return configured;
+        }
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            long max = unix.getMaxFileDescriptorCount();
+            long cap = max - Math.max(64, max / 10);
+            return cap > 0 ? (int) Math.min(Integer.MAX_VALUE, cap) : 0;
+        }
+        return 0;
     }
 
     private static Set<EngineOptions.Transport> transports(List<String> names) {
@@ -325,6 +352,12 @@ public final class SwitchboardServer {
         log.info("health: GET /healthz, GET /readyz; metrics: {}; on {}", config.get(ConfigKeys.METRICS_ENABLED)
                 ? "GET /metrics" : "disabled (metrics.enabled)",
                 managementAddress == null ? "the main port" : "port " + managementAddress.getPort());
+        EngineOptions limits = server.options().engine();
+        log.info("connections: at most {} (limits.maxConnections{}), deadlines: idle {} ms, request head {} ms,"
+                        + " body {} ms, websocket handshake {} ms", limits.maxConnections() == 0 ? "unlimited"
+                        : limits.maxConnections(), config.get(ConfigKeys.MAX_CONNECTIONS) == 0
+                        ? ": 90% of the descriptor limit" : "", limits.httpIdleTimeout(), limits.requestHeadTimeout(),
+                limits.httpRequestBodyTimeout(), limits.websocketHandshakeTimeout());
         log.info("adapter: {}; authentication: algorithms {}{}", config.get(ConfigKeys.ADAPTER_TYPE),
                 auth.algorithms().stream().sorted().collect(Collectors.joining(", ")),
                 auth.developmentSecret() ? " with the DEVELOPMENT SECRET" : "");

@@ -178,6 +178,21 @@ public final class ConfigKeys {
     public static final Option<Integer> MAX_HTTP_REQUEST_LINE = add("limits.maxHttpRequestLine", 8_192,
             Types.integer(256, Integer.MAX_VALUE), null,
             "bytes of the HTTP request line (method, URL with query, version); more: HTTP 414");
+    public static final Option<Integer> MAX_CONNECTIONS = add("limits.maxConnections", 0,
+            Types.integer(0, Integer.MAX_VALUE), null,
+            "TCP connections this node serves at once; more are closed when accepted; 0: 90% of the descriptor limit");
+    public static final Option<Long> HTTP_IDLE_TIMEOUT = add("limits.httpIdleTimeout", 15_000L,
+            Types.longValue(1, Long.MAX_VALUE), null,
+            "ms an HTTP connection may go without a request (after opening or its last response); then closed");
+    public static final Option<Long> REQUEST_HEAD_TIMEOUT = add("limits.requestHeadTimeout", 10_000L,
+            Types.longValue(1, Long.MAX_VALUE), null,
+            "ms a request head may take from its first byte; slower: HTTP 408 and closed");
+    public static final Option<Long> HTTP_REQUEST_BODY_TIMEOUT = add("limits.httpRequestBodyTimeout", 30_000L,
+            Types.longValue(1, Long.MAX_VALUE), null,
+            "ms a request body may take after its head (the reference's httpRequestBodyTimeout); slower: HTTP 408");
+    public static final Option<Long> WEBSOCKET_HANDSHAKE_TIMEOUT = add("limits.websocketHandshakeTimeout", 10_000L,
+            Types.longValue(1, Long.MAX_VALUE), null,
+            "ms from a websocket upgrade request to the switch to websocket; then closed");
 
     // ---- presence ----
     public static final Option<Boolean> PRESENCE_ENABLED = add("presence.enabled", true, Types.bool(), null,
@@ -231,7 +246,7 @@ public final class ConfigKeys {
             Types.longValue(1, Long.MAX_VALUE), null, "ms over which violations are counted");
     public static final Option<Integer> RATE_LIMIT_MAX_CONNECTIONS_PER_ADDRESS = add(
             "rateLimit.maxConnectionsPerAddress", 0, Types.integer(0, Integer.MAX_VALUE), null,
-            "open connections per client address; 0 for no limit");
+            "open TCP connections and open sessions per client address (each); 0 for no limit");
     public static final Option<Integer> RATE_LIMIT_CONNECTIONS_PER_SECOND = add(
             "rateLimit.connectionsPerSecondPerAddress", 0, Types.integer(0, Integer.MAX_VALUE), null,
             "new connections per second per client address (burst of the same size); 0 for no limit");

@@ -35,11 +35,13 @@ import io.switchboard.core.Namespace;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerObserver;
 import io.switchboard.core.Socket;
+import io.switchboard.engine.ConnectionRefusal;
 import io.switchboard.engine.EngineError;
 import io.switchboard.engine.EngineObserver;
 import io.switchboard.engine.EngineSession;
 import io.switchboard.engine.HandshakeRequest;
 import io.switchboard.protocol.PacketType;
+import io.switchboard.server.ratelimit.AddressLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +55,9 @@ public final class SwitchboardMetrics implements AutoCloseable {
     /** Distinct namespaces and refusal reasons counted by name; the rest are "other". */
     private static final int MAX_NAMESPACES = 100;
     private static final int MAX_REASONS = 100;   // about 30 are registered at start
+    /** The reasons a TCP connection is closed before it becomes a session: the engine's and the address limit's. */
+    private static final List<String> CONNECTION_REFUSALS = java.util.stream.Stream.concat(
+            ConnectionRefusal.ALL.stream(), java.util.stream.Stream.of(AddressLimiter.ADDRESS_LIMIT)).toList();
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final LabelCap eventNames;
@@ -116,10 +121,11 @@ public final class SwitchboardMetrics implements AutoCloseable {
 
     /**
      * The counters' known label values, registered at 0 so that {@code rate()} and alerts work before the first
-     * event: the transports, the reference close and disconnect reasons, the engine's refusals and the refusals of
-     * authentication on "/".
+     * event: the transports, the reference close and disconnect reasons, the engine's refusals (of requests and of
+     * TCP connections) and the refusals of authentication on "/".
      */
     private void registerKnownLabelsAtZero() {
+        CONNECTION_REFUSALS.forEach(this::connectionRefused);
         for (String transport : List.of("polling", "websocket")) {
             sessionsOpened(transport);
         }
@@ -157,6 +163,12 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private Counter handshakeRefused(String reason) {
         return counter("switchboard.handshake.refused", "Engine.IO requests refused before a session, by reason",
                 "reason", reasons.of(ReasonCode.of(reason)));
+    }
+
+    private Counter connectionRefused(String reason) {
+        return counter("switchboard.connections.refused",
+                "TCP connections refused when accepted or closed by a deadline before they became a session, by reason",
+                "reason", reason);
     }
 
     private Counter slowConsumers() {
@@ -227,6 +239,9 @@ public final class SwitchboardMetrics implements AutoCloseable {
         this.server = server;
         Gauge.builder("switchboard.namespaces", server, Server::namespaceCount)
                 .description("namespaces live on this node (limits.maxNamespaces bounds them)")
+                .strongReference(true).register(registry);
+        Gauge.builder("switchboard.tcp.connections", server, s -> s.engine().connectionCount())
+                .description("TCP connections open on the main port (HTTP, websocket, not yet either)")
                 .strongReference(true).register(registry);
         for (String transport : List.of("polling", "websocket")) {
             Gauge.builder("switchboard.engine.sessions", server, s -> sessions(s, transport))
@@ -380,6 +395,11 @@ public final class SwitchboardMetrics implements AutoCloseable {
         @Override
         public void upgraded(EngineSession session) {
             upgrades.increment();
+        }
+
+        @Override
+        public void connectionRefused(String reason) {
+            SwitchboardMetrics.this.connectionRefused(reason).increment();
         }
 
         @Override
