@@ -13,6 +13,7 @@ import io.switchboard.engine.ConnectionGate;
 import io.switchboard.engine.EngineError;
 import io.switchboard.engine.EngineObserver;
 import io.switchboard.engine.EngineSession;
+import io.switchboard.engine.ForwardingEngineObserver;
 import io.switchboard.engine.HandshakeRequest;
 
 /**
@@ -147,26 +148,11 @@ public final class AddressLimiter implements AllowRequest, ConnectionGate {
 
     /** An observer that gives back the session places of closed sessions and failed handshakes, then tells {@code next}. */
     public EngineObserver observing(EngineObserver next) {
-        return new EngineObserver() {
-            @Override
-            public void sessionOpened(EngineSession session) {
-                next.sessionOpened(session);
-            }
-
+        return new ForwardingEngineObserver(next) {
             @Override
             public void sessionClosed(EngineSession session, String reason) {
                 releaseSession(session.request());
                 next.sessionClosed(session, reason);
-            }
-
-            @Override
-            public void upgraded(EngineSession session) {
-                next.upgraded(session);
-            }
-
-            @Override
-            public void slowConsumer(EngineSession session) {
-                next.slowConsumer(session);
             }
 
             @Override
@@ -175,11 +161,6 @@ public final class AddressLimiter implements AllowRequest, ConnectionGate {
                     releaseSession(request);   // allowed here, refused further on: it opens no session
                 }
                 next.refused(error, request);
-            }
-
-            @Override
-            public void connectionRefused(String reason) {
-                next.connectionRefused(reason);
             }
         };
     }

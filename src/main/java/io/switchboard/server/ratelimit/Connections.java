@@ -8,6 +8,7 @@ import java.util.function.LongSupplier;
 import io.switchboard.engine.EngineError;
 import io.switchboard.engine.EngineObserver;
 import io.switchboard.engine.EngineSession;
+import io.switchboard.engine.ForwardingEngineObserver;
 import io.switchboard.engine.HandshakeRequest;
 
 /**
@@ -38,31 +39,11 @@ final class Connections {
 
     /** An observer that forgets a connection's budget when its session closes, then tells {@code next}. */
     EngineObserver observing(EngineObserver next) {
-        return new EngineObserver() {
-            @Override
-            public void sessionOpened(EngineSession session) {
-                next.sessionOpened(session);
-            }
-
+        return new ForwardingEngineObserver(next) {
             @Override
             public void sessionClosed(EngineSession session, String reason) {
                 bySession.remove(session.id());
                 next.sessionClosed(session, reason);
-            }
-
-            @Override
-            public void upgraded(EngineSession session) {
-                next.upgraded(session);
-            }
-
-            @Override
-            public void slowConsumer(EngineSession session) {
-                next.slowConsumer(session);
-            }
-
-            @Override
-            public void refused(EngineError error, HandshakeRequest request) {
-                next.refused(error, request);
             }
         };
     }
