@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -164,7 +165,11 @@ final class Client implements SessionListener {
         String pid = auth.path("pid").isTextual() ? auth.get("pid").asText() : null;
         String offset = auth.path("offset").isTextual() ? auth.get("offset").asText() : null;
         if (pid != null) {
-            store.restore(pid, offset).whenComplete((restored, error) -> loop().execute(() -> {
+            // a store that cannot answer in time (Redis stalled or away) must not hold the client: it goes on as a
+            // new session
+            long timeout = server.options().connectionStateRecovery().storeTimeoutMillis();
+            store.restore(pid, offset).toCompletableFuture().orTimeout(timeout, TimeUnit.MILLISECONDS)
+                    .whenComplete((restored, error) -> loop().execute(() -> {
                 if (restored != null && isOpen()) {
                     namespace.add(this, new Socket(restored, namespace, this, handshake));
                 } else {
@@ -178,14 +183,12 @@ final class Client implements SessionListener {
 
     /** A socket with a fresh id and private id, which remembers where the recovery log stood. */
     private void connectNew(Namespace namespace, RecoveryStore store, Handshake handshake) {
+        if (!isOpen()) {
+            return;
+        }
         Socket socket = new Socket(server.newSocketId(), server.newSocketId(), namespace, this, handshake);
-        store.head().whenComplete((head, error) -> loop().execute(() -> {
-            if (!isOpen()) {
-                return;
-            }
-            socket.connectOffset(head == null ? "" : head);
-            namespace.add(this, socket);
-        }));
+        socket.connectOffset(store.head());
+        namespace.add(this, socket);
     }
 
     private void refuseConnect(String namespace, String message) {

@@ -49,6 +49,8 @@ public final class Socket {
     /** Where the recovery log stood when this socket first connected. */
     private String connectOffset;
     private Set<String> roomsToRestore;
+    /** A save of this socket's state to a store keeping live sessions is scheduled for this loop turn. */
+    private volatile boolean stateSavePending;
     private volatile boolean connected;
     private volatile boolean disconnected;
     /** Whether the socket is in the room named by its id (held here rather than in the rooms index). */
@@ -117,7 +119,7 @@ public final class Socket {
             synchronized (this) {
                 existing = data;
                 if (existing == null) {
-                    existing = new ConcurrentHashMap<>();
+                    existing = new SocketData(this::stateChanged);
                     data = existing;
                 }
             }
@@ -345,14 +347,10 @@ public final class Socket {
             packet(Packet.event(namespace.name(), data, ackId));
             return;
         }
-        // logged so that a reconnecting client gets it again; the offset rides as the last argument
-        store.append(data, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT))
-                .whenComplete((offset, error) -> {
-                    if (offset != null) {
-                        data.add(offset);
-                    }
-                    packet(Packet.event(namespace.name(), data, null));
-                });
+        // logged so that a reconnecting client gets it again; the offset rides as the last argument. The append
+        // returns at once, so this packet keeps its place among the acked and volatile ones sent around it.
+        data.add(store.append(data, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT)));
+        packet(Packet.event(namespace.name(), data, null));
     }
 
     /** Shows an outgoing event ({@code [name, ...args]}) to the onAnyOutgoing listeners, if there are any. */
@@ -432,11 +430,13 @@ public final class Socket {
             }
         }
         namespace.adapter().addAll(id, wanted);
+        stateChanged();
         return this;
     }
 
     public Socket leave(String room) {
         namespace.adapter().del(id, room);
+        stateChanged();
         return this;
     }
 
@@ -500,6 +500,29 @@ public final class Socket {
             roomsToRestore = null;
         }
         pendingReply = connectReply;
+        stateChanged();
+    }
+
+    /**
+     * Tells a recovery store that keeps live sessions (Redis) that this socket's state changed, once per loop turn
+     * however many changes the turn made, so that the socket can be recovered even if this node dies.
+     */
+    private void stateChanged() {
+        RecoveryStore store = namespace.recovery();
+        if (store == null || pid == null || stateSavePending || disconnected || !store.keepsLiveSessions()) {
+            return;
+        }
+        stateSavePending = true;
+        loop.execute(() -> {
+            stateSavePending = false;
+            if (connected && !disconnected) {
+                store.update(sessionState());
+            }
+        });
+    }
+
+    private SessionState sessionState() {
+        return new SessionState(id, pid, rooms(), dataSnapshot(), connectOffset == null ? "" : connectOffset);
     }
 
     /**
@@ -629,9 +652,18 @@ public final class Socket {
         writeReply();
         releaseHeld();
         RecoveryStore store = namespace.recovery();
-        if (store != null && RECOVERABLE.contains(reason)) {
-            store.save(new SessionState(id, pid, rooms(), dataSnapshot(), connectOffset == null ? "" : connectOffset),
-                    namespace.server().options().connectionStateRecovery().maxDisconnectionDuration());
+        if (store != null && pid != null) {
+            try {
+                if (RECOVERABLE.contains(reason)) {
+                    store.save(sessionState(),
+                            namespace.server().options().connectionStateRecovery().maxDisconnectionDuration());
+                } else {
+                    store.forget(pid);
+                }
+            } catch (RuntimeException e) {
+                // the cleanup below must run whatever the store did
+                log.warn("the recovery store failed to keep the session of socket {}", id, e);
+            }
         }
         namespace.adapter().delAll(id);
         namespace.remove(this);

@@ -180,6 +180,7 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
             return;
         }
         ArrayNode data = Wire.eventData(packet, "data");
+        RedisRecoveryStore.relay(namespace, data);
         broadcastLocally(Packet.event(namespace.name(), data, null), WireOptions.read(message.get(2)));
     }
 
