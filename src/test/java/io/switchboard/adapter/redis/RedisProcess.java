@@ -64,9 +64,32 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Stalls the server as a frozen host would (SIGSTOP): connections stay open, nothing is answered. */
+    void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT). */
+    void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill -" + name + " of redis-server " + process.pid() + " failed");
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
+            // a paused server does not stop on SIGTERM
+            try {
+                resume();
+            } catch (Exception | AssertionError ignored) {
+                // stopped below anyway
+            }
             stop();
         }
     }
