@@ -170,6 +170,10 @@ final class Client implements SessionListener {
             long timeout = server.options().connectionStateRecovery().storeTimeoutMillis();
             store.restore(pid, offset).toCompletableFuture().orTimeout(timeout, TimeUnit.MILLISECONDS)
                     .whenComplete((restored, error) -> loop().execute(() -> {
+                if (error != null) {
+                    log.debug("session {} goes on as a new session: the recovery store failed ({})", session.id(),
+                            error.toString());
+                }
                 if (restored != null && isOpen()) {
                     namespace.add(this, new Socket(restored, namespace, this, handshake));
                 } else {

@@ -71,6 +71,8 @@ public final class Socket {
     private Packet pendingReply;
     /** Packets a recovered client missed, sent right after the CONNECT reply. */
     private List<ArrayNode> missedPackets = List.of();
+    /** For a recovered socket whose store needs it: what it missed, settled once it is back in its rooms. */
+    private SessionState.CatchUp catchUp;
 
     Socket(String id, String pid, Namespace namespace, Client client, Handshake handshake) {
         this.id = id;
@@ -98,6 +100,7 @@ public final class Socket {
         }
         this.roomsToRestore = session.rooms();
         this.missedPackets = restored.missedPackets();
+        this.catchUp = restored.catchUp();
     }
 
     public String id() {
@@ -498,6 +501,10 @@ public final class Socket {
         if (roomsToRestore != null) {
             namespace.adapter().addAll(id, roomsToRestore);
             roomsToRestore = null;
+        }
+        if (catchUp != null) {
+            missedPackets = catchUp.settle(missedPackets, data -> packet(Packet.event(namespace.name(), data, null)));
+            catchUp = null;
         }
         pendingReply = connectReply;
         stateChanged();

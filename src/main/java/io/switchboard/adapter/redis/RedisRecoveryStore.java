@@ -214,33 +214,40 @@ final class RedisRecoveryStore implements RecoveryStore {
             return redis().zrangebyscore(originsKey, Range.create(now - windowMillis - 2 * tickMillis,
                             Double.POSITIVE_INFINITY)).toCompletableFuture()
                     .thenCompose(origins -> missedSince(from, origins, session.rooms(), now))
-                    .thenApply(missed -> missed == null ? null : new SessionState.Restored(session, missed));
+                    .thenApply(replay -> replay == null ? null
+                            : new SessionState.Restored(session, replay.packets, catchUp(replay, from, session.rooms())));
         });
     }
 
     private record Missed(String origin, Position id, Map<String, byte[]> body) {
     }
 
+    /** What a recovery read: the selected entries and their packets (in the same order), and how far each log was read. */
+    private record Replay(List<Missed> selected, List<ArrayNode> packets, Map<String, Position> readUpTo) {
+    }
+
     /** The packets after {@code from} in every origin's log that these rooms selected, oldest first; null on a gap. */
-    private CompletableFuture<List<ArrayNode>> missedSince(RecoveryOffset from, List<byte[]> registered,
-                                                           Set<String> rooms, long now) {
+    private CompletableFuture<Replay> missedSince(RecoveryOffset from, List<byte[]> registered, Set<String> rooms,
+                                                  long now) {
         Set<String> origins = new LinkedHashSet<>(from.positions().keySet());
         registered.forEach(origin -> origins.add(new String(origin, java.nio.charset.StandardCharsets.UTF_8)));
         Map<String, CompletableFuture<List<StreamMessage<String, byte[]>>>> reads = new LinkedHashMap<>();
         for (String origin : origins) {
-            Position position = from.positions().get(origin);
-            String start = position != null ? position.streamId() : from.since() + "-0";
-            reads.put(origin, redis().xrange(logKey(origin), Range.create(start, "+")).toCompletableFuture());
+            reads.put(origin, redis().xrange(logKey(origin), Range.create(start(from, origin).streamId(), "+"))
+                    .toCompletableFuture());
         }
         return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
             List<Missed> missed = new ArrayList<>();
+            Map<String, Position> readUpTo = new LinkedHashMap<>();
             for (Map.Entry<String, CompletableFuture<List<StreamMessage<String, byte[]>>>> read : reads.entrySet()) {
                 String origin = read.getKey();
                 Position position = from.positions().get(origin);
+                readUpTo.put(origin, start(from, origin));
                 boolean positionFound = false;
                 List<StreamMessage<String, byte[]>> entries = read.getValue().join();
                 for (StreamMessage<String, byte[]> entry : entries) {
                     Position id = Position.parseId(entry.getId());
+                    readUpTo.put(origin, id);
                     if (position != null && id.compareTo(position) <= 0) {
                         positionFound |= id.equals(position);
                         continue;
@@ -255,20 +262,82 @@ final class RedisRecoveryStore implements RecoveryStore {
                 }
             }
             missed.sort(Comparator.comparing(Missed::id).thenComparing(Missed::origin));
-            Map<String, Position> positions = new LinkedHashMap<>(from.positions());
+            List<Missed> selected = new ArrayList<>();
             List<ArrayNode> packets = new ArrayList<>();
-            for (Missed entry : missed) {
-                positions.put(entry.origin, entry.id);
-                BroadcastOptions opts = new BroadcastOptions(strings(entry.body.get(ROOMS)),
-                        strings(entry.body.get(EXCEPT)), BroadcastFlags.DEFAULT);
-                if (includes(rooms, opts)) {
-                    ArrayNode data = (ArrayNode) MsgPack.decode(entry.body.get(DATA));
-                    data.add(new RecoveryOffset(from.since(), entry.origin, new LinkedHashMap<>(positions)).format());
-                    packets.add(data);
+            select(missed, rooms, from, selected, packets);
+            return new Replay(selected, packets, readUpTo);
+        });
+    }
+
+    /** Where reading an origin's log starts: the offset's position there, or its since for an origin it lacks. */
+    private static Position start(RecoveryOffset from, String origin) {
+        Position position = from.positions().get(origin);
+        return position != null ? position : new Position(from.since(), 0);
+    }
+
+    /** Keeps the entries these rooms selected, each as its packet with the offset it has in this sequence. */
+    private void select(List<Missed> entries, Set<String> rooms, RecoveryOffset from, List<Missed> selected,
+                        List<ArrayNode> packets) {
+        Map<String, Position> positions = new LinkedHashMap<>(from.positions());
+        for (Missed entry : entries) {
+            positions.put(entry.origin, entry.id);
+            BroadcastOptions opts = new BroadcastOptions(strings(entry.body.get(ROOMS)),
+                    strings(entry.body.get(EXCEPT)), BroadcastFlags.DEFAULT);
+            if (includes(rooms, opts)) {
+                ArrayNode data = (ArrayNode) MsgPack.decode(entry.body.get(DATA));
+                data.add(new RecoveryOffset(from.since(), entry.origin, new LinkedHashMap<>(positions)).format());
+                selected.add(entry);
+                packets.add(data);
+            }
+        }
+    }
+
+    /**
+     * Once the socket is back in its rooms here: of what the log held, it gets now what this node already went past
+     * (the rest reaches it live), and later what this node went past between the read and the join.
+     */
+    private SessionState.CatchUp catchUp(Replay replay, RecoveryOffset from, Set<String> rooms) {
+        return (missedPackets, later) -> {
+            Map<String, Position> processed;
+            Position floor;
+            synchronized (this) {
+                processed = new LinkedHashMap<>(delivered);
+                // origins this node has no position for: it went past everything older than its own since
+                floor = new Position(Math.max(startedAt, clock.getAsLong() - windowMillis), 0);
+            }
+            List<ArrayNode> now = new ArrayList<>();
+            for (int i = 0; i < replay.selected.size(); i++) {
+                Missed entry = replay.selected.get(i);
+                if (entry.id.compareTo(processed.getOrDefault(entry.origin, floor)) <= 0) {
+                    now.add(replay.packets.get(i));
                 }
             }
-            return packets;
-        });
+            for (Map.Entry<String, Position> done : processed.entrySet()) {
+                Position read = replay.readUpTo.getOrDefault(done.getKey(), start(from, done.getKey()));
+                if (done.getValue().compareTo(read) > 0) {
+                    readBetween(done.getKey(), read, done.getValue(), rooms, from, later);
+                }
+            }
+            return now;
+        };
+    }
+
+    private void readBetween(String origin, Position after, Position upTo, Set<String> rooms, RecoveryOffset from,
+                             java.util.function.Consumer<ArrayNode> deliver) {
+        redis().xrange(logKey(origin), Range.from(Range.Boundary.excluding(after.streamId()),
+                Range.Boundary.including(upTo.streamId()))).toCompletableFuture().whenComplete((entries, error) -> {
+                    if (error != null) {
+                        log.warn("could not read what a recovered socket missed from {}: {}", origin, error.toString());
+                        return;
+                    }
+                    List<Missed> missed = new ArrayList<>();
+                    for (StreamMessage<String, byte[]> entry : entries) {
+                        missed.add(new Missed(origin, Position.parseId(entry.getId()), entry.getBody()));
+                    }
+                    List<ArrayNode> packets = new ArrayList<>();
+                    select(missed, rooms, from, new ArrayList<>(), packets);
+                    packets.forEach(deliver);
+                });
     }
 
     private static boolean includes(Set<String> rooms, BroadcastOptions opts) {
