@@ -1,6 +1,6 @@
 // Connection state recovery after a node crash: three Switchboard nodes (separate processes) on one Redis, traffic
 // with acks from two of them, `kill -9` of the third. Its clients reconnect through the proxy (as through a load
-// balancer) to another node and recover their id and rooms and every acknowledged message, none lost, because each
+// balancer) to another node and recover their id, rooms and data and every acknowledged message, none lost, because each
 // node keeps its sessions in Redis as they change and logs what it sends before publishing it.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
@@ -74,6 +74,7 @@ test("after kill -9 of a node its clients recover on another node with their roo
     if (!r.socket.connected) await once(r.socket, "connect");
     await r.socket.emitWithAck("join", "room");
   }
+  for (const [i, r] of onVictim.entries()) await r.socket.emitWithAck("set-data", "name", `receiver-${i}`);
   const ids = onVictim.map((r) => r.socket.id);
 
   // two publishers on the surviving nodes; a message counts once its node acknowledged the broadcast
@@ -111,6 +112,7 @@ test("after kill -9 of a node its clients recover on another node with their roo
     assert.equal(r.socket.recovered, true, `receiver ${i} recovered its session`);
     assert.equal(r.socket.id, ids[i], `receiver ${i} kept its id`);
     assert.deepEqual((await r.socket.emitWithAck("rooms")).sort(), [ids[i], "room"].sort());
+    assert.deepEqual(await r.socket.emitWithAck("get-data"), { name: `receiver-${i}` });
   }
   for (const r of [...onVictim, control]) {
     await waitUntil(() => acked.every((value) => r.received.has(value)), "every acked message", 10_000).catch(() => {});

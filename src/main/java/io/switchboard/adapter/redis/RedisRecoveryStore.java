@@ -59,6 +59,7 @@ final class RedisRecoveryStore implements RecoveryStore {
     private final long windowMillis;
     private final long tickMillis;
     private final LongSupplier clock;
+    private final boolean seesEveryBroadcast;
     private final String uid = Ids.random(8);
     private final long startedAt;
     /** Connected sockets of this node whose state is kept in Redis (their keys are refreshed while they live). */
@@ -70,11 +71,18 @@ final class RedisRecoveryStore implements RecoveryStore {
     private volatile ScheduledFuture<?> refresh;
 
     RedisRecoveryStore(RedisLink link, ObjectMapper json, String keyPrefix, String namespace, long windowMillis) {
-        this(link, json, keyPrefix, namespace, windowMillis, System::currentTimeMillis);
+        this(link, json, keyPrefix, namespace, windowMillis, true, System::currentTimeMillis);
     }
 
+    /**
+     * {@code seesEveryBroadcast}: this node receives every broadcast of every node (the classic adapter, the sharded
+     * one in static mode), so its positions say what it will still deliver. Without it (sharded, dynamic modes: a
+     * node hears only rooms it has members in) a recovered socket gets everything the log holds after its offset,
+     * possibly twice rather than not at all.
+     */
     RedisRecoveryStore(RedisLink link, ObjectMapper json, String keyPrefix, String namespace, long windowMillis,
-                       LongSupplier clock) {
+                       boolean seesEveryBroadcast, LongSupplier clock) {
+        this.seesEveryBroadcast = seesEveryBroadcast;
         this.link = link;
         this.json = json;
         this.prefix = keyPrefix + "-recovery#" + namespace + "#";
@@ -308,7 +316,7 @@ final class RedisRecoveryStore implements RecoveryStore {
             List<ArrayNode> now = new ArrayList<>();
             for (int i = 0; i < replay.selected.size(); i++) {
                 Missed entry = replay.selected.get(i);
-                if (entry.id.compareTo(processed.getOrDefault(entry.origin, floor)) <= 0) {
+                if (!seesEveryBroadcast || entry.id.compareTo(processed.getOrDefault(entry.origin, floor)) <= 0) {
                     now.add(replay.packets.get(i));
                 }
             }
