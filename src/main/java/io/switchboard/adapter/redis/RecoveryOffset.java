@@ -15,6 +15,11 @@ import java.util.Map;
  * bounds what could be missed from origins the node never heard from.
  */
 record RecoveryOffset(long since, String marked, Map<String, Position> positions) {
+    /**
+     * More origins than a cluster has nodes within a recovery window: a client sends the offset, and each origin
+     * costs an XRANGE when it recovers.
+     */
+    static final int MAX_ORIGINS = 64;
 
     /** An entry id of an origin's log. */
     record Position(long ms, long seq) implements Comparable<Position> {
@@ -50,7 +55,7 @@ record RecoveryOffset(long since, String marked, Map<String, Position> positions
 
     /** The offset in that text, or null when it is not one (an offset of another store, or made up). */
     static RecoveryOffset parse(String text) {
-        if (text == null || text.isEmpty() || text.length() > 8192) {
+        if (text == null || text.isEmpty() || text.length() > 4096) {
             return null;
         }
         try {
@@ -76,6 +81,9 @@ record RecoveryOffset(long since, String marked, Map<String, Position> positions
                     return null;
                 }
                 positions.put(fields[0], position);
+                if (positions.size() > MAX_ORIGINS) {
+                    return null;
+                }
             }
             return new RecoveryOffset(since, marked, positions);
         } catch (RuntimeException e) {

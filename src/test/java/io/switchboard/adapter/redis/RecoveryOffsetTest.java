@@ -34,9 +34,18 @@ class RecoveryOffsetTest {
     @Test
     void otherTextIsNotAnOffset() {
         for (String text : new String[] {"", "1-0", "hello world", "z.a:b", "z.*a:1:2.*b:1:2", "z.:1:2", "z.a:-1:2",
-                "z.a:1:2:3", "x".repeat(9000)}) {
+                "z.a:1:2:3", "x".repeat(5000)}) {
             assertNull(RecoveryOffset.parse(text), text);
         }
         assertNull(RecoveryOffset.parse(null));
+    }
+
+    @Test
+    void anOffsetNamingMoreOriginsThanAClusterHasIsNotAnOffset() {
+        StringBuilder text = new StringBuilder("z");
+        for (int i = 0; i <= RecoveryOffset.MAX_ORIGINS; i++) {
+            text.append(".n").append(i).append(":1:0");
+        }
+        assertNull(RecoveryOffset.parse(text.toString()), "each origin would cost the server an XRANGE");
     }
 }
