@@ -1,10 +1,7 @@
 package io.switchboard.adapter.redis;
 
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -21,10 +18,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAddArgs;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.switchboard.core.BroadcastFlags;
 import io.switchboard.core.BroadcastOptions;
 import io.switchboard.core.Namespace;
 import io.switchboard.core.RecoveryStore;
@@ -43,13 +38,11 @@ import org.slf4j.LoggerFactory;
  * that expires with the recovery window, refreshed while the socket lives, so the clients of a node that crashed
  * recover on another node. Costs: one XADD per packet sent (whatever the number of recipients); one SET per socket
  * and change (coalesced per loop turn by the socket); a PEXPIRE per live socket a few times per window; on recovery,
- * a GETDEL, a ZRANGE and one XRANGE per node that sent within the window. Values are msgpack, so binary stays binary.
+ * a GETDEL, a ZRANGE and one XRANGE per node that sent within the window ({@link RecoveryReplay}). Values are
+ * msgpack, so binary stays binary.
  */
 final class RedisRecoveryStore implements RecoveryStore {
     private static final Logger log = LoggerFactory.getLogger(RedisRecoveryStore.class);
-    private static final String DATA = "d";
-    private static final String ROOMS = "r";
-    private static final String EXCEPT = "e";
 
     private final RedisLink link;
     private final ObjectMapper json;
@@ -69,6 +62,7 @@ final class RedisRecoveryStore implements RecoveryStore {
     private Position lastAppended;
     private volatile boolean closed;
     private volatile ScheduledFuture<?> refresh;
+    private final RecoveryReplay replay;
 
     RedisRecoveryStore(RedisLink link, ObjectMapper json, String keyPrefix, String namespace, long windowMillis) {
         this(link, json, keyPrefix, namespace, windowMillis, true, System::currentTimeMillis);
@@ -92,6 +86,7 @@ final class RedisRecoveryStore implements RecoveryStore {
         this.tickMillis = Math.max(1_000, Math.min(30_000, windowMillis / 3));
         this.clock = clock;
         this.startedAt = clock.getAsLong();
+        this.replay = new RecoveryReplay(link, this::logKey, windowMillis, seesEveryBroadcast);
         tick();
     }
 
@@ -112,9 +107,9 @@ final class RedisRecoveryStore implements RecoveryStore {
     @Override
     public String append(ArrayNode eventData, BroadcastOptions opts) {
         Map<String, byte[]> entry = new LinkedHashMap<>();
-        entry.put(DATA, MsgPack.encode(eventData));
-        entry.put(ROOMS, MsgPack.encode(json.valueToTree(opts.rooms())));
-        entry.put(EXCEPT, MsgPack.encode(json.valueToTree(opts.except())));
+        entry.put(RecoveryReplay.DATA, MsgPack.encode(eventData));
+        entry.put(RecoveryReplay.ROOMS, MsgPack.encode(json.valueToTree(opts.rooms())));
+        entry.put(RecoveryReplay.EXCEPT, MsgPack.encode(json.valueToTree(opts.except())));
         String offset;
         synchronized (this) {
             long now = clock.getAsLong();
@@ -159,6 +154,12 @@ final class RedisRecoveryStore implements RecoveryStore {
         if (namespace.recovery() instanceof RedisRecoveryStore store) {
             store.relayed(eventData);
         }
+    }
+
+    /** How far this node got in every origin's log, and below what it went past everything of origins it lacks. */
+    synchronized RecoveryReplay.Progress progress() {
+        return new RecoveryReplay.Progress(new LinkedHashMap<>(delivered),
+                new Position(Math.max(startedAt, clock.getAsLong() - windowMillis), 0));
     }
 
     /** This node's positions now; origins not heard from within the window are left out (since covers them). */
@@ -221,137 +222,10 @@ final class RedisRecoveryStore implements RecoveryStore {
             long now = clock.getAsLong();
             return redis().zrangebyscore(originsKey, Range.create(now - windowMillis - 2 * tickMillis,
                             Double.POSITIVE_INFINITY)).toCompletableFuture()
-                    .thenCompose(origins -> missedSince(from, origins, session.rooms(), now))
-                    .thenApply(replay -> replay == null ? null
-                            : new SessionState.Restored(session, replay.packets, catchUp(replay, from, session.rooms())));
+                    .thenCompose(origins -> replay.missedSince(from, origins, session.rooms(), now))
+                    .thenApply(missed -> missed == null ? null : new SessionState.Restored(session, missed.packets(),
+                            replay.catchUp(missed, from, session.rooms(), this::progress)));
         });
-    }
-
-    private record Missed(String origin, Position id, Map<String, byte[]> body) {
-    }
-
-    /** What a recovery read: the selected entries and their packets (in the same order), and how far each log was read. */
-    private record Replay(List<Missed> selected, List<ArrayNode> packets, Map<String, Position> readUpTo) {
-    }
-
-    /** The packets after {@code from} in every origin's log that these rooms selected, oldest first; null on a gap. */
-    private CompletableFuture<Replay> missedSince(RecoveryOffset from, List<byte[]> registered, Set<String> rooms,
-                                                  long now) {
-        Set<String> origins = new LinkedHashSet<>(from.positions().keySet());
-        registered.forEach(origin -> origins.add(new String(origin, java.nio.charset.StandardCharsets.UTF_8)));
-        Map<String, CompletableFuture<List<StreamMessage<String, byte[]>>>> reads = new LinkedHashMap<>();
-        for (String origin : origins) {
-            reads.put(origin, redis().xrange(logKey(origin), Range.create(start(from, origin).streamId(), "+"))
-                    .toCompletableFuture());
-        }
-        return CompletableFuture.allOf(reads.values().toArray(CompletableFuture[]::new)).thenApply(done -> {
-            List<Missed> missed = new ArrayList<>();
-            Map<String, Position> readUpTo = new LinkedHashMap<>();
-            for (Map.Entry<String, CompletableFuture<List<StreamMessage<String, byte[]>>>> read : reads.entrySet()) {
-                String origin = read.getKey();
-                Position position = from.positions().get(origin);
-                readUpTo.put(origin, start(from, origin));
-                boolean positionFound = false;
-                List<StreamMessage<String, byte[]>> entries = read.getValue().join();
-                for (StreamMessage<String, byte[]> entry : entries) {
-                    Position id = Position.parseId(entry.getId());
-                    readUpTo.put(origin, id);
-                    if (position != null && id.compareTo(position) <= 0) {
-                        positionFound |= id.equals(position);
-                        continue;
-                    }
-                    missed.add(new Missed(origin, id, entry.getBody()));
-                }
-                // the client's last packet must still be in its log, or what followed it may have been trimmed;
-                // an entry never written (its node died first) with nothing after it hides nothing
-                if (origin.equals(from.marked()) && !positionFound
-                        && (entries.size() > 0 || position.ms() < now - windowMillis)) {
-                    return null;
-                }
-            }
-            missed.sort(Comparator.comparing(Missed::id).thenComparing(Missed::origin));
-            List<Missed> selected = new ArrayList<>();
-            List<ArrayNode> packets = new ArrayList<>();
-            select(missed, rooms, from, selected, packets);
-            return new Replay(selected, packets, readUpTo);
-        });
-    }
-
-    /** Where reading an origin's log starts: the offset's position there, or its since for an origin it lacks. */
-    private static Position start(RecoveryOffset from, String origin) {
-        Position position = from.positions().get(origin);
-        return position != null ? position : new Position(from.since(), 0);
-    }
-
-    /** Keeps the entries these rooms selected, each as its packet with the offset it has in this sequence. */
-    private void select(List<Missed> entries, Set<String> rooms, RecoveryOffset from, List<Missed> selected,
-                        List<ArrayNode> packets) {
-        Map<String, Position> positions = new LinkedHashMap<>(from.positions());
-        for (Missed entry : entries) {
-            positions.put(entry.origin, entry.id);
-            BroadcastOptions opts = new BroadcastOptions(strings(entry.body.get(ROOMS)),
-                    strings(entry.body.get(EXCEPT)), BroadcastFlags.DEFAULT);
-            if (includes(rooms, opts)) {
-                ArrayNode data = (ArrayNode) MsgPack.decode(entry.body.get(DATA));
-                data.add(new RecoveryOffset(from.since(), entry.origin, new LinkedHashMap<>(positions)).format());
-                selected.add(entry);
-                packets.add(data);
-            }
-        }
-    }
-
-    /**
-     * Once the socket is back in its rooms here: of what the log held, it gets now what this node already went past
-     * (the rest reaches it live), and later what this node went past between the read and the join.
-     */
-    private SessionState.CatchUp catchUp(Replay replay, RecoveryOffset from, Set<String> rooms) {
-        return (missedPackets, later) -> {
-            Map<String, Position> processed;
-            Position floor;
-            synchronized (this) {
-                processed = new LinkedHashMap<>(delivered);
-                // origins this node has no position for: it went past everything older than its own since
-                floor = new Position(Math.max(startedAt, clock.getAsLong() - windowMillis), 0);
-            }
-            List<ArrayNode> now = new ArrayList<>();
-            for (int i = 0; i < replay.selected.size(); i++) {
-                Missed entry = replay.selected.get(i);
-                if (!seesEveryBroadcast || entry.id.compareTo(processed.getOrDefault(entry.origin, floor)) <= 0) {
-                    now.add(replay.packets.get(i));
-                }
-            }
-            for (Map.Entry<String, Position> done : processed.entrySet()) {
-                Position read = replay.readUpTo.getOrDefault(done.getKey(), start(from, done.getKey()));
-                if (done.getValue().compareTo(read) > 0) {
-                    readBetween(done.getKey(), read, done.getValue(), rooms, from, later);
-                }
-            }
-            return now;
-        };
-    }
-
-    private void readBetween(String origin, Position after, Position upTo, Set<String> rooms, RecoveryOffset from,
-                             java.util.function.Consumer<ArrayNode> deliver) {
-        redis().xrange(logKey(origin), Range.from(Range.Boundary.excluding(after.streamId()),
-                Range.Boundary.including(upTo.streamId()))).toCompletableFuture().whenComplete((entries, error) -> {
-                    if (error != null) {
-                        log.warn("could not read what a recovered socket missed from {}: {}", origin, error.toString());
-                        return;
-                    }
-                    List<Missed> missed = new ArrayList<>();
-                    for (StreamMessage<String, byte[]> entry : entries) {
-                        missed.add(new Missed(origin, Position.parseId(entry.getId()), entry.getBody()));
-                    }
-                    List<ArrayNode> packets = new ArrayList<>();
-                    select(missed, rooms, from, new ArrayList<>(), packets);
-                    packets.forEach(deliver);
-                });
-    }
-
-    private static boolean includes(Set<String> rooms, BroadcastOptions opts) {
-        boolean included = opts.rooms().isEmpty() || rooms.stream().anyMatch(opts.rooms()::contains);
-        boolean excluded = rooms.stream().anyMatch(opts.except()::contains);
-        return included && !excluded;
     }
 
     private byte[] record(SessionState session) {
@@ -388,15 +262,6 @@ final class RedisRecoveryStore implements RecoveryStore {
             log.warn("dropped an unreadable recovery session: {}", e.toString());
             return null;
         }
-    }
-
-    private static Set<String> strings(byte[] raw) {
-        if (raw == null) {
-            return Set.of();
-        }
-        Set<String> values = new LinkedHashSet<>();
-        MsgPack.decode(raw).forEach(value -> values.add(value.asText()));
-        return values;
     }
 
     // ---- upkeep ----
