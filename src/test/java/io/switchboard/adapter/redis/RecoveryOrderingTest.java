@@ -45,7 +45,7 @@ class RecoveryOrderingTest {
 
     private void assertCallOrder(ServerOptions options) throws Exception {
         server = new Server(options.connectionStateRecovery(new RecoveryOptions(60_000, true)));
-        server.onConnection(socket -> socket.on("go", event -> {
+        server.onConnection(socket -> socket.on("ready", event -> event.ack("ready")).on("go", event -> {
             socket.emit("a");
             socket.emit("b", (AckCallback) (error, args) -> { });
             server.emit("c");
@@ -63,6 +63,11 @@ class RecoveryOrderingTest {
         }
         int port = server.start("127.0.0.1", 0).getPort();
         TestClient client = TestClient.connect(port, "/", Map.of());
+        // what a connection handler emits is held a moment after the CONNECT (another matter): start once an
+        // answer came through
+        java.util.concurrent.CompletableFuture<Object> ready = new java.util.concurrent.CompletableFuture<>();
+        client.socket.emit("ready", new Object[0], args -> ready.complete(args[0]));
+        TestClient.await(ready);
         client.socket.emit("go");
         assertEquals(List.of("a", "b", "c", "d", "e", "f", "end"), client.namesUntil("end"));
         client.close();
