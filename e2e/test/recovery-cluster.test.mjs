@@ -26,8 +26,8 @@ let proxy;
 
 before(async () => {
   const key = `recovery-e2e-${process.pid}-${Date.now()}`;
-  nodeA = await startJava(FIXTURE, ["--redis", REDIS_URL, "--key", key]);
-  nodeB = await startJava(FIXTURE, ["--redis", REDIS_URL, "--key", key]);
+  nodeA = await startJava(FIXTURE, ["--redis", REDIS_URL, "--key", key, "--store-timeout", "10000"]);
+  nodeB = await startJava(FIXTURE, ["--redis", REDIS_URL, "--key", key, "--store-timeout", "10000"]);
   proxy = await startProxy(nodeA.port);
 });
 

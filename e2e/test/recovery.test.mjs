@@ -55,7 +55,9 @@ const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 // the same behaviour with the log in memory and in Redis (a cluster's store, here with one node)
 const STORES = {
   memory: () => [],
-  redis: () => ["--redis", REDIS_URL, "--key", `recovery-one-${process.pid}-${Date.now()}`],
+  // a generous store timeout: on a busy machine a Redis round trip can take a while, and these tests are about what
+  // is recovered (RecoveryStallTest covers the timeout)
+  redis: () => ["--redis", REDIS_URL, "--key", `recovery-one-${process.pid}-${Date.now()}`, "--store-timeout", "10000"],
 };
 
 for (const [store, storeArgs] of Object.entries(STORES))
