@@ -91,13 +91,10 @@ public final class BroadcastOperator {
             namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), opts);
             return;
         }
-        // logged once for all recipients, so that reconnecting clients get what they missed
-        store.append(data, opts).whenComplete((offset, error) -> {
-            if (offset != null) {
-                data.add(offset);
-            }
-            namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), opts);
-        });
+        // logged once for all recipients, so that reconnecting clients get what they missed; the append returns at
+        // once (a remote log is written behind), so local delivery never waits for the store
+        data.add(store.append(data, opts));
+        namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), opts);
     }
 
     /** Emits asking every client to acknowledge; completes with all answers (fails on timeout). */

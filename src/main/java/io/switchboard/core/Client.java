@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -171,36 +173,43 @@ final class Client implements SessionListener {
         ObjectNode auth = packet.data() instanceof ObjectNode object ? object
                 : JsonNodeFactory.instance.objectNode();
         Handshake handshake = Handshake.of(session.request(), auth);
-        RecoveryStore store = namespace.recovery();
-        if (store == null) {
+        if (server.options().connectionStateRecovery() == null) {
             namespace.add(this, new Socket(server.newSocketId(), null, namespace, this, handshake));
             return;
         }
         String pid = auth.path("pid").isTextual() ? auth.get("pid").asText() : null;
         String offset = auth.path("offset").isTextual() ? auth.get("offset").asText() : null;
         if (pid != null) {
-            store.restore(pid, offset).whenComplete((restored, error) -> loop().execute(() -> {
+            RecoveryStore store = namespace.recovery();
+            // a store that cannot answer in time (Redis stalled or away) must not hold the client: it goes on as a
+            // new session
+            long timeout = server.options().connectionStateRecovery().storeTimeoutMillis();
+            store.restore(pid, offset).toCompletableFuture().orTimeout(timeout, TimeUnit.MILLISECONDS)
+                    .whenComplete((restored, error) -> loop().execute(() -> {
+                if (error != null) {
+                    log.debug("session {} goes on as a new session: the recovery store failed ({})", session.id(),
+                            error.toString());
+                }
                 if (restored != null && isOpen()) {
                     namespace.add(this, new Socket(restored, namespace, this, handshake));
                 } else {
-                    connectNew(namespace, store, handshake);
+                    connectNew(namespace, handshake);
                 }
             }));
         } else {
-            connectNew(namespace, store, handshake);
+            connectNew(namespace, handshake);
         }
     }
 
-    /** A socket with a fresh id and private id, which remembers where the recovery log stood. */
-    private void connectNew(Namespace namespace, RecoveryStore store, Handshake handshake) {
-        Socket socket = new Socket(server.newSocketId(), server.newSocketId(), namespace, this, handshake);
-        store.head().whenComplete((head, error) -> loop().execute(() -> {
-            if (!isOpen()) {
-                return;
-            }
-            socket.connectOffset(head == null ? "" : head);
-            namespace.add(this, socket);
-        }));
+    /**
+     * A socket with a fresh id and private id; where the recovery log stood is taken when the namespace accepts it,
+     * so that a CONNECT its middlewares refuse never makes the namespace's recovery store.
+     */
+    private void connectNew(Namespace namespace, Handshake handshake) {
+        if (!isOpen()) {
+            return;
+        }
+        namespace.add(this, new Socket(server.newSocketId(), server.newSocketId(), namespace, this, handshake));
     }
 
     private void refuseConnect(String namespace, String message) {

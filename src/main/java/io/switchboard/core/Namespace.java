@@ -36,7 +36,8 @@ public final class Namespace {
     private final AdapterFactory adapterFactory;
     /** Made on first use: a dynamic child gets one only when a socket joins it (or the application asks). */
     private volatile Adapter adapter;
-    private final RecoveryStore recovery;
+    /** Made on first use, like the adapter: a CONNECT refused by a middleware makes none (nor its Redis keys). */
+    private volatile RecoveryStore recovery;
     /** The dynamic parent this child was made from; null for a namespace the application created. */
     private final ParentNamespace parent;
     /** Connected sockets plus CONNECTs in progress; a dynamic child may go only at zero. */
@@ -53,9 +54,6 @@ public final class Namespace {
         this.middlewares = middlewares;
         this.connectionHandlers = connectionHandlers;
         this.adapterFactory = adapterFactory;
-        RecoveryOptions recoveryOptions = server.options().connectionStateRecovery();
-        this.recovery = recoveryOptions == null ? null
-                : server.options().recoveryStore().create(this, recoveryOptions);
         if (parent == null) {
             adapter();   // an application's namespace joins the cluster at once, as before
         }
@@ -135,26 +133,45 @@ public final class Namespace {
     /** Closes the adapter (leaving the cluster) and the recovery store; never blocks. */
     void closeResources() {
         Adapter current;
+        RecoveryStore store;
         synchronized (this) {
             removed = true;
             current = adapter;
+            store = recovery;
         }
         // guarded: this runs in the cleanup of a closing socket or connection, which must go on whatever happens
         try {
             if (current != null) {
                 current.close();
             }
-            if (recovery != null) {
-                recovery.close();
+            if (store != null) {
+                store.close();
             }
         } catch (RuntimeException e) {
             log.warn("closing the adapter or recovery store of namespace {} failed", name, e);
         }
     }
 
-    /** The recovery store, or null when connection state recovery is off. */
+    /** The recovery store, made on first use; null when connection state recovery is off. */
     public RecoveryStore recovery() {
-        return recovery;
+        RecoveryStore current = recovery;
+        if (current != null) {
+            return current;
+        }
+        RecoveryOptions options = server.options().connectionStateRecovery();
+        if (options == null) {
+            return null;
+        }
+        synchronized (this) {
+            if (recovery == null) {
+                RecoveryStore made = server.options().recoveryStore().create(this, options);
+                recovery = made;
+                if (removed) {
+                    made.close();   // asked for after removal: it answers locally but keeps nothing in Redis alive
+                }
+            }
+            return recovery;
+        }
     }
 
     /** Adds a middleware run for every socket before it joins. */

@@ -51,6 +51,8 @@ public final class Socket {
     private Set<String> roomsToRestore;
     /** Rooms joined before the socket connected (in a middleware): joined with the CONNECT, so a refused one has none. */
     private volatile Set<String> joinedEarly;
+    /** A save of this socket's state to a store keeping live sessions is scheduled for this loop turn. */
+    private volatile boolean stateSavePending;
     private volatile boolean connected;
     private volatile boolean disconnected;
     /** Whether the socket is in the room named by its id (held here rather than in the rooms index). */
@@ -71,6 +73,8 @@ public final class Socket {
     private Packet pendingReply;
     /** Packets a recovered client missed, sent right after the CONNECT reply. */
     private List<ArrayNode> missedPackets = List.of();
+    /** For a recovered socket whose store needs it: what it missed, settled once it is back in its rooms. */
+    private SessionState.CatchUp catchUp;
 
     Socket(String id, String pid, Namespace namespace, Client client, Handshake handshake) {
         this.id = id;
@@ -98,6 +102,7 @@ public final class Socket {
         }
         this.roomsToRestore = session.rooms();
         this.missedPackets = restored.missedPackets();
+        this.catchUp = restored.catchUp();
     }
 
     public String id() {
@@ -119,7 +124,7 @@ public final class Socket {
             synchronized (this) {
                 existing = data;
                 if (existing == null) {
-                    existing = new ConcurrentHashMap<>();
+                    existing = new SocketData(this::stateChanged);
                     data = existing;
                 }
             }
@@ -138,10 +143,6 @@ public final class Socket {
 
     String pid() {
         return pid;
-    }
-
-    void connectOffset(String offset) {
-        this.connectOffset = offset;
     }
 
     /** The rooms this socket is in, its own id included. */
@@ -359,14 +360,10 @@ public final class Socket {
             packet(Packet.event(namespace.name(), data, ackId));
             return;
         }
-        // logged so that a reconnecting client gets it again; the offset rides as the last argument
-        store.append(data, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT))
-                .whenComplete((offset, error) -> {
-                    if (offset != null) {
-                        data.add(offset);
-                    }
-                    packet(Packet.event(namespace.name(), data, null));
-                });
+        // logged so that a reconnecting client gets it again; the offset rides as the last argument. The append
+        // returns at once, so this packet keeps its place among the acked and volatile ones sent around it.
+        data.add(store.append(data, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT)));
+        packet(Packet.event(namespace.name(), data, null));
     }
 
     /** Shows an outgoing event ({@code [name, ...args]}) to the onAnyOutgoing listeners, if there are any. */
@@ -456,6 +453,7 @@ public final class Socket {
             return this;
         }
         namespace.adapter().addAll(id, wanted);
+        stateChanged();
         return this;
     }
 
@@ -468,6 +466,7 @@ public final class Socket {
             return this;
         }
         namespace.adapter().del(id, room);
+        stateChanged();
         return this;
     }
 
@@ -524,6 +523,10 @@ public final class Socket {
      */
     void onConnect(Packet connectReply) {
         connected = true;
+        if (pid != null && connectOffset == null && !recovered) {
+            // a new session: it will recover from where the log stands now, when it was accepted
+            connectOffset = namespace.recovery().head();
+        }
         // the rooms of a recovered socket were within the limit when it joined them
         namespace.adapter().addAll(id, Set.of(id));
         if (roomsToRestore != null) {
@@ -535,7 +538,34 @@ public final class Socket {
             joinedEarly = null;
             namespace.adapter().addAll(id, early);
         }
+        if (catchUp != null) {
+            missedPackets = catchUp.settle(missedPackets, data -> packet(Packet.event(namespace.name(), data, null)));
+            catchUp = null;
+        }
         pendingReply = connectReply;
+        stateChanged();
+    }
+
+    /**
+     * Tells a recovery store that keeps live sessions (Redis) that this socket's state changed, once per loop turn
+     * however many changes the turn made, so that the socket can be recovered even if this node dies.
+     */
+    private void stateChanged() {
+        RecoveryStore store = namespace.recovery();
+        if (store == null || pid == null || stateSavePending || disconnected || !store.keepsLiveSessions()) {
+            return;
+        }
+        stateSavePending = true;
+        loop.execute(() -> {
+            stateSavePending = false;
+            if (connected && !disconnected) {
+                store.update(sessionState());
+            }
+        });
+    }
+
+    private SessionState sessionState() {
+        return new SessionState(id, pid, rooms(), dataSnapshot(), connectOffset == null ? "" : connectOffset);
     }
 
     /**
@@ -665,9 +695,18 @@ public final class Socket {
         writeReply();
         releaseHeld();
         RecoveryStore store = namespace.recovery();
-        if (store != null && RECOVERABLE.contains(reason)) {
-            store.save(new SessionState(id, pid, rooms(), dataSnapshot(), connectOffset == null ? "" : connectOffset),
-                    namespace.server().options().connectionStateRecovery().maxDisconnectionDuration());
+        if (store != null && pid != null) {
+            try {
+                if (RECOVERABLE.contains(reason)) {
+                    store.save(sessionState(),
+                            namespace.server().options().connectionStateRecovery().maxDisconnectionDuration());
+                } else {
+                    store.forget(pid);
+                }
+            } catch (RuntimeException e) {
+                // the cleanup below must run whatever the store did
+                log.warn("the recovery store failed to keep the session of socket {}", id, e);
+            }
         }
         namespace.adapter().delAll(id);
         namespace.remove(this);

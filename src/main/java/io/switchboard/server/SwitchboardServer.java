@@ -147,7 +147,7 @@ public final class SwitchboardServer {
         Health health = new Health();
         if (config.get(ConfigKeys.RECOVERY_ENABLED)) {
             options.connectionStateRecovery(new RecoveryOptions(config.get(ConfigKeys.RECOVERY_MAX_DISCONNECTION),
-                    config.get(ConfigKeys.RECOVERY_SKIP_MIDDLEWARES)));
+                    config.get(ConfigKeys.RECOVERY_SKIP_MIDDLEWARES), config.get(ConfigKeys.RECOVERY_STORE_TIMEOUT)));
         }
         RedisAdapterFactory redis = null;
         if ("redis".equals(config.get(ConfigKeys.ADAPTER_TYPE))) {

@@ -171,7 +171,10 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
             link.malformed(channel, "not a broadcast channel of " + namespace.name());
             return;
         }
-        if (!room.isEmpty() && !hasRoom(room)) {
+        boolean noRecipient = !room.isEmpty() && !hasRoom(room);
+        // a node logging for recovery must see every packet of every node, in order, to know how far it got in
+        // each node's log (RecoveryOffset), even those it has no recipient for
+        if (noRecipient && !(namespace.recovery() instanceof RedisRecoveryStore)) {
             return;
         }
         JsonNode message = MsgPack.decode(payload);
@@ -191,6 +194,10 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
             return;
         }
         ArrayNode data = Wire.eventData(packet, "data");
+        RedisRecoveryStore.relay(namespace, data);
+        if (noRecipient) {
+            return;
+        }
         broadcastLocally(Packet.event(namespace.name(), data, null), WireOptions.read(message.get(2)));
     }
 

@@ -56,8 +56,10 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
      */
     public ServerOptions.RecoveryStoreFactory recoveryStores() {
         ObjectMapper json = new ObjectMapper();
+        boolean seesEveryBroadcast = !options.sharded()
+                || options.subscriptionMode() == RedisAdapterOptions.SubscriptionMode.STATIC;
         return (namespace, recovery) -> new RedisRecoveryStore(link, json, options.key(), namespace.name(),
-                recovery.maxDisconnectionDuration());
+                recovery.maxDisconnectionDuration(), seesEveryBroadcast, System::currentTimeMillis);
     }
 
     /**

@@ -325,7 +325,8 @@ final class RedisLink implements AutoCloseable {
         });
     }
 
-    private <T> CompletableFuture<T> logged(CompletableFuture<T> future, String what) {
+    /** Logs (rate-limited) when the command fails; for commands nobody waits on. */
+    <T> CompletableFuture<T> logged(CompletableFuture<T> future, String what) {
         return future.whenComplete((result, error) -> {
             if (error != null && !closed) {
                 failures.record(what + ": " + error.getMessage(), null);

@@ -71,6 +71,9 @@ public final class ConfigKeys {
             "ms a session is kept after a disconnection");
     public static final Option<Boolean> RECOVERY_SKIP_MIDDLEWARES = add("connectionStateRecovery.skipMiddlewares",
             true, Types.bool(), null, "a recovered client is let in without authenticating again");
+    public static final Option<Long> RECOVERY_STORE_TIMEOUT = add("connectionStateRecovery.storeTimeoutMillis",
+            2_000L, Types.longValue(1, 600_000), null,
+            "ms a reconnect waits for the recovery store (Redis) before it goes on as a new session");
 
     // ---- adapter ----
     public static final Option<String> ADAPTER_TYPE = add("adapter.type", "memory", Types.oneOf("memory", "redis"),
