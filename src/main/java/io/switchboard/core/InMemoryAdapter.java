@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -215,13 +216,10 @@ public class InMemoryAdapter implements Adapter {
     /** Encodes once and writes the same bytes to every local recipient; returns how many there were. */
     protected int broadcastLocally(Packet packet, BroadcastOptions opts) {
         Fanout fanout = new Fanout();
-        forEachLocal(opts, socket -> {
-            socket.notifyOutgoing((ArrayNode) packet.data());
-            fanout.add(socket);
-        });
+        forEachLocal(opts, fanout::add);
         if (fanout.count() > 0) {
             List<OutboundPacket> encoded = namespace.server().encode(packet);
-            fanout.deliver(encoded, opts.flags().isVolatile());
+            fanout.deliver(encoded, opts.flags().isVolatile(), (ArrayNode) packet.data());
         }
         ServerObserver observer = namespace.server().options().observer();
         observer.broadcast(fanout.count());
@@ -235,11 +233,15 @@ public class InMemoryAdapter implements Adapter {
         clientCount.accept(broadcastWithAckLocally(packet, opts, ack));
     }
 
+    /**
+     * Sends to every local recipient and waits for each one's answer; with a timeout in the options, the recipients
+     * that have not answered by then forget the acknowledgement, so that nothing of the broadcast stays behind.
+     */
     protected int broadcastWithAckLocally(Packet packet, BroadcastOptions opts, Consumer<JsonNode> ack) {
         Fanout fanout = new Fanout();
+        long ackId = packet.ackId();
         forEachLocal(opts, socket -> {
-            socket.notifyOutgoing((ArrayNode) packet.data());
-            socket.expectAck(packet.ackId(), (error, args) -> {
+            socket.expectAck(ackId, (error, args) -> {
                 if (error == null) {
                     ack.accept(args.size() > 0 ? args.get(0) : com.fasterxml.jackson.databind.node.NullNode.instance);
                 }
@@ -247,7 +249,12 @@ public class InMemoryAdapter implements Adapter {
             fanout.add(socket);
         });
         if (fanout.count() > 0) {
-            fanout.deliver(namespace.server().encode(packet), opts.flags().isVolatile());
+            fanout.deliver(namespace.server().encode(packet), opts.flags().isVolatile(), (ArrayNode) packet.data());
+            long timeout = opts.flags().timeout();
+            if (timeout > 0) {
+                namespace.server().timers().schedule(() -> fanout.forEachOnLoop(socket -> socket.dropAck(ackId)),
+                        timeout, TimeUnit.MILLISECONDS);
+            }
         }
         return fanout.count();
     }
@@ -265,7 +272,8 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void addSockets(BroadcastOptions opts, Set<String> newRooms) {
-        forEachLocal(opts, socket -> socket.join(newRooms));
+        // a socket the rooms would take past maxRoomsPerSocket is skipped, the others join
+        forEachLocal(opts, socket -> socket.joinOrSkip(newRooms));
     }
 
     @Override

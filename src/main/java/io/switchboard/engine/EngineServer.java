@@ -110,7 +110,13 @@ public final class EngineServer {
                         configure(ch.pipeline());
                     }
                 });
-        serverChannel = bootstrap.bind(host, port).sync().channel();
+        try {
+            serverChannel = bootstrap.bind(host, port).sync().channel();
+        } catch (Throwable e) {
+            // a port in use: the loops just made would keep the JVM alive for nothing
+            shutdownLoops();
+            throw e;
+        }
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
         log.debug("engine bound to {} ({})", address, epoll ? "epoll" : "nio");
         return address;
@@ -155,6 +161,10 @@ public final class EngineServer {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        shutdownLoops();
+    }
+
+    private void shutdownLoops() {
         if (workerGroup != null) {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
