@@ -30,6 +30,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.PlatformDependent;
+import io.switchboard.core.HandlerKind;
 import io.switchboard.core.Namespace;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerObserver;
@@ -59,6 +60,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private final LabelCap reasons = new LabelCap(MAX_REASONS);
     private final Map<PacketType, Counter> packetsIn = new EnumMap<>(PacketType.class);
     private final Map<PacketType, Counter> packetsOut = new EnumMap<>(PacketType.class);
+    private final Map<HandlerKind, Counter> handlerErrors = new EnumMap<>(HandlerKind.class);
     private final Counter upgrades;
     private final Counter volatileDropped;
     private final DistributionSummary fanout;
@@ -66,6 +68,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private final MultiGauge connected;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final AtomicReference<EventLoopGroup> loops = new AtomicReference<>();
+    private final AtomicReference<EventLoopLag> loopLag = new AtomicReference<>();
     private final EngineObserver engineObserver = new EngineHook();
     private final ServerObserver serverObserver = new ServerHook();
     private final List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -99,6 +102,14 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("switchboard.event.loop.pending.tasks", this, SwitchboardMetrics::pendingTasks)
                 .description("tasks waiting in the worker event loops").register(registry);
+        Gauge.builder("switchboard.event.loop.lag", loopLag, lag -> lag.get() == null ? 0 : lag.get().seconds())
+                .description("how late the most behind worker event loop runs its tasks (a blocked loop shows)")
+                .baseUnit("seconds").register(registry);
+        for (HandlerKind kind : HandlerKind.values()) {
+            handlerErrors.put(kind, Counter.builder("switchboard.handler.errors")
+                    .description("exceptions thrown by application callbacks, by kind (logged, the connection kept)")
+                    .tag("kind", kind.code()).register(registry));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -176,10 +187,13 @@ public final class SwitchboardMetrics implements AutoCloseable {
         return nanos -> latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    /** The event loop group serving the clients, whose pending tasks are reported; the first one given counts. */
+    /**
+     * The event loop group serving the clients, whose pending tasks and lag are reported; the first one given
+     * counts.
+     */
     public void eventLoops(EventLoopGroup group) {
-        if (group != null) {
-            loops.compareAndSet(null, group);
+        if (group != null && loops.compareAndSet(null, group)) {
+            loopLag.set(new EventLoopLag(group));
         }
     }
 
@@ -347,6 +361,11 @@ public final class SwitchboardMetrics implements AutoCloseable {
         @Override
         public void volatileDropped() {
             volatileDropped.increment();
+        }
+
+        @Override
+        public void handlerError(HandlerKind kind) {
+            handlerErrors.get(kind).increment();
         }
     }
 }
