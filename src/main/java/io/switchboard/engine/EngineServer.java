@@ -115,11 +115,24 @@ public final class EngineServer {
         } catch (Throwable e) {
             // a port in use: the loops just made would keep the JVM alive for nothing
             shutdownLoops();
+            if (e instanceof java.io.IOException && !(e instanceof java.net.BindException)) {
+                // epoll reports it as its own IOException; callers look for the JDK's, as with NIO
+                java.net.BindException bind = new java.net.BindException("cannot bind " + host + ":" + port + ": "
+                        + e.getMessage());
+                bind.initCause(e);
+                throw EngineServer.<RuntimeException>sneaky(bind);
+            }
             throw e;
         }
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
         log.debug("engine bound to {} ({})", address, epoll ? "epoll" : "nio");
         return address;
+    }
+
+    /** Throws a checked exception where the signature cannot say so, as Netty's bind does. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable e) throws T {
+        throw (T) e;
     }
 
     private void configure(ChannelPipeline pipeline) {
