@@ -150,6 +150,14 @@ public class InMemoryAdapter implements Adapter {
         return Set.copyOf(all);
     }
 
+    /** Every named room with the ids its index holds, as they are (no filtering of sockets gone): for checks. */
+    Map<String, Set<String>> roomsIndex() {
+        Map<String, Set<String>> copy = new java.util.HashMap<>();
+        rooms.forEach((room, members) -> copy.put(room, Set.copyOf(members.keySet())));
+        socketRooms.forEach((id, mine) -> copy.computeIfAbsent("socketRooms:" + id, k -> Set.copyOf(mine)));
+        return copy;
+    }
+
     /** Whether the room has a member on this node; cheap, for cluster adapters that filter incoming messages. */
     public boolean hasRoom(String room) {
         return rooms.containsKey(room) || ownRoomMember(room) != null;
