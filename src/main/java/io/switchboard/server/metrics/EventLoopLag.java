@@ -10,8 +10,9 @@ import io.netty.util.concurrent.EventExecutor;
 
 /**
  * How late the worker event loops run what they are given: each loop runs a probe every {@link #INTERVAL_MS}, and
- * the lag is how much later than due the probe ran. A probe still waiting past its due time counts as it waits, so
- * that a loop blocked right now (a handler making a blocking call) shows while it is blocked, not only after.
+ * the lag is how much later than due the probe ran. A reading gives the worst lag since the previous reading (so a
+ * block between two scrapes is not missed), and a probe still waiting past its due time counts as it waits, so that
+ * a loop blocked right now (a handler making a blocking call) shows while it is blocked, not only after.
  */
 final class EventLoopLag {
     static final long INTERVAL_MS = 500;
@@ -26,7 +27,7 @@ final class EventLoopLag {
         }
     }
 
-    /** The largest lag of any loop now, in seconds. */
+    /** The largest lag of any loop since the previous reading, or now, in seconds. */
     double seconds() {
         long worst = 0;
         long now = System.nanoTime();
@@ -39,7 +40,8 @@ final class EventLoopLag {
     private static final class Probe implements Runnable {
         private final EventExecutor loop;
         private volatile long dueAt;
-        private volatile long lastLag;
+        /** The worst lag measured since the last reading. */
+        private final java.util.concurrent.atomic.AtomicLong worstLag = new java.util.concurrent.atomic.AtomicLong();
 
         Probe(EventExecutor loop) {
             this.loop = loop;
@@ -56,7 +58,8 @@ final class EventLoopLag {
 
         @Override
         public void run() {
-            lastLag = Math.max(0, System.nanoTime() - dueAt);
+            long lag = Math.max(0, System.nanoTime() - dueAt);
+            worstLag.accumulateAndGet(lag, Math::max);
             if (!loop.isShuttingDown()) {
                 schedule();
             }
@@ -65,7 +68,7 @@ final class EventLoopLag {
         long lagNanos(long now) {
             long due = dueAt;
             long waiting = due == Long.MAX_VALUE ? 0 : now - due;
-            return Math.max(lastLag, waiting);
+            return Math.max(worstLag.getAndSet(0), waiting);
         }
     }
 }
