@@ -164,6 +164,15 @@ public final class SwitchboardMetrics implements AutoCloseable {
         return this;
     }
 
+    /** Messages from Redis dropped because this node's inbox was full, as {@code reason="inbox_full"}. */
+    public SwitchboardMetrics bindRedisInbox(LongSupplier dropped) {
+        FunctionCounter.builder("switchboard.adapter.messages.dropped", dropped, m -> m.getAsLong())
+                .description("messages from Redis dropped unread, by reason").tag("reason", "inbox_full")
+                .register(registry);
+        held.add(dropped);
+        return this;
+    }
+
     /**
      * The adapter's traffic through Redis: messages published and received, cluster requests that timed out, and
      * (through the returned recorder) the latency of those that got every answer.
