@@ -260,8 +260,12 @@ public class InMemoryAdapter implements Adapter {
             fanout.deliver(namespace.server().encode(packet), opts.flags().isVolatile(), (ArrayNode) packet.data());
             long timeout = opts.flags().timeout();
             if (timeout > 0) {
-                namespace.server().timers().schedule(() -> fanout.forEachOnLoop(socket -> socket.dropAck(ackId)),
-                        timeout, TimeUnit.MILLISECONDS);
+                try {
+                    namespace.server().timers().schedule(
+                            () -> fanout.forEachOnLoop(socket -> socket.dropAck(ackId)), timeout, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // the server is closing: its sockets go with it
+                }
             }
         }
         return fanout.count();
