@@ -62,6 +62,10 @@ public final class BroadcastOperator {
         return new BroadcastOperator(namespace, rooms, except, flags.withTimeout(millis));
     }
 
+    public BroadcastOperator timeout(java.time.Duration timeout) {
+        return timeout(timeout.toMillis());
+    }
+
     BroadcastOptions options() {
         return new BroadcastOptions(rooms, except, flags);
     }
@@ -120,7 +124,9 @@ public final class BroadcastOperator {
         ArrayNode data = namespace.server().json().event(event, args);
         long ackId = namespace.nextAckId();
         Packet packet = Packet.event(namespace.name(), data, ackId);
-        AckCollector collector = new AckCollector(callback);
+        ServerObserver observer = namespace.server().options().observer();
+        AckCollector collector = new AckCollector((error, answers) -> UserCode.run(observer, HandlerKind.ACK, null,
+                event, () -> callback.accept(error, answers)));
         if (flags.timeout() > 0) {
             namespace.server().timers().schedule(collector::timeout, flags.timeout(), TimeUnit.MILLISECONDS);
         }

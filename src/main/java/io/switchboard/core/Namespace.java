@@ -207,11 +207,8 @@ public final class Namespace {
             return;
         }
         for (ServerSideListener listener : listeners) {
-            try {
-                listener.handle(args, ack);
-            } catch (RuntimeException e) {
-                log.warn("server-side listener of '{}' failed", event, e);
-            }
+            UserCode.run(server.options().observer(), HandlerKind.SERVER_SIDE, null, event,
+                    () -> listener.handle(args, ack));
         }
     }
 
@@ -263,6 +260,10 @@ public final class Namespace {
         return operator().timeout(millis);
     }
 
+    public BroadcastOperator timeout(java.time.Duration timeout) {
+        return operator().timeout(timeout);
+    }
+
     public void emit(String event, Object... args) {
         operator().emit(event, args);
     }
@@ -297,6 +298,11 @@ public final class Namespace {
         return adapter().serverSideEmitWithAck(server.json().event(event, args), timeoutMillis);
     }
 
+    public CompletableFuture<ArrayNode> serverSideEmitWithAck(java.time.Duration timeout, String event,
+                                                              Object... args) {
+        return serverSideEmitWithAck(timeout.toMillis(), event, args);
+    }
+
     // ---- joining ----
 
     /** Runs the middlewares for a new socket, then connects it, or refuses with CONNECT_ERROR. */
@@ -323,8 +329,12 @@ public final class Namespace {
                     runMiddlewares(client, socket, index + 1);
                 }
             }));
-        } catch (RuntimeException e) {
-            refuse(client, e);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            // a middleware that throws refuses the socket, as one that passes an error would
+            UserCode.failed(server.options().observer(), HandlerKind.MIDDLEWARE, socket.id(), null, e);
+            refuse(client, e instanceof Exception exception ? exception : new RuntimeException(e));
         }
     }
 
@@ -352,11 +362,8 @@ public final class Namespace {
         socket.onConnect(connectReply(socket));
         server.options().observer().connected(socket, socket.recovered());
         for (Consumer<Socket> handler : connectionHandlers) {
-            try {
-                handler.accept(socket);
-            } catch (RuntimeException e) {
-                log.warn("connection handler of namespace {} failed", name, e);
-            }
+            UserCode.run(server.options().observer(), HandlerKind.CONNECTION, socket.id(), "connection",
+                    () -> handler.accept(socket));
         }
         socket.afterConnectionHandlers();
     }

@@ -33,7 +33,7 @@ import io.switchboard.protocol.PacketReader;
  * A Socket.IO server: namespaces over an Engine.IO server. The main namespace "/" always exists; the methods on the
  * server itself act on it, as in the reference server.
  */
-public final class Server {
+public final class Server implements AutoCloseable {
     private final ServerOptions options;
     private final EngineServer engine;
     private final EventArgs json = new EventArgs();
@@ -280,6 +280,10 @@ public final class Server {
         return sockets().timeout(millis);
     }
 
+    public BroadcastOperator timeout(java.time.Duration timeout) {
+        return sockets().timeout(timeout);
+    }
+
     public BroadcastOperator local() {
         return sockets().local();
     }
@@ -302,11 +306,21 @@ public final class Server {
 
     // ---- lifecycle ----
 
+    /**
+     * Binds and starts serving. When it cannot (a port in use), everything the server made is released before the
+     * exception (a {@link java.net.BindException}) is thrown, so that nothing keeps the JVM alive.
+     */
     public InetSocketAddress start(String host, int port) throws InterruptedException {
-        return engine.start(host, port);
+        try {
+            return engine.start(host, port);
+        } catch (Throwable e) {
+            close();
+            throw e;
+        }
     }
 
     /** Disconnects every local socket ("server shutting down"), closes the adapters, then the engine. */
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;

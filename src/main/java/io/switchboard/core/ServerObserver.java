@@ -43,6 +43,10 @@ public interface ServerObserver {
     default void volatileDropped() {
     }
 
+    /** An application callback of this kind threw; the core logged it and carried on. */
+    default void handlerError(HandlerKind kind) {
+    }
+
     ServerObserver NONE = new ServerObserver() {
     };
 }

@@ -1,16 +1,16 @@
 package io.switchboard.core;
 
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
- * The map behind {@code socket.data()}: a concurrent map that tells its socket when it changes, so that a recovery
- * store keeping live sessions (Redis) learns of the change. Changes through the views ({@code entrySet()} and
+ * The map behind {@code socket.data()} (through a synchronized view; null values are allowed): it tells its socket
+ * when it changes, so that a recovery store keeping live sessions (Redis) learns of the change. Changes through the views ({@code entrySet()} and
  * the like) are not seen; they reach the store with the socket's next change or when it drops.
  */
-final class SocketData extends ConcurrentHashMap<String, Object> {
+final class SocketData extends HashMap<String, Object> {
     private final transient Runnable changed;
 
     SocketData(Runnable changed) {

@@ -121,10 +121,29 @@ public final class EngineServer {
                         }
                     }
                 });
-        serverChannel = bootstrap.bind(host, port).sync().channel();
+        try {
+            serverChannel = bootstrap.bind(host, port).sync().channel();
+        } catch (Throwable e) {
+            // a port in use: the loops just made would keep the JVM alive for nothing
+            shutdownLoops();
+            if (e instanceof java.io.IOException && !(e instanceof java.net.BindException)) {
+                // epoll reports it as its own IOException; callers look for the JDK's, as with NIO
+                java.net.BindException bind = new java.net.BindException("cannot bind " + host + ":" + port + ": "
+                        + e.getMessage());
+                bind.initCause(e);
+                throw EngineServer.<RuntimeException>sneaky(bind);
+            }
+            throw e;
+        }
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
         log.debug("engine bound to {} ({})", address, epoll ? "epoll" : "nio");
         return address;
+    }
+
+    /** Throws a checked exception where the signature cannot say so, as Netty's bind does. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable e) throws T {
+        throw (T) e;
     }
 
     /** The handlers of an ordinary connection (also what the fuzz tests drive without a socket). */
@@ -176,6 +195,10 @@ public final class EngineServer {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        shutdownLoops();
+    }
+
+    private void shutdownLoops() {
         if (workerGroup != null) {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -155,6 +155,7 @@ public final class SwitchboardServer {
             // sessions and missed packets in Redis too: a client recovers on whichever node it reconnects to
             options.adapter(redis).recoveryStore(redis.recoveryStores());
             metrics.bindRedis(redis::isConnected, redis::malformedCount);
+            metrics.bindRedisInbox(redis::inboxDroppedCount);
             redis.onRequestLatency(metrics.bindAdapterTraffic(redis::publishedCount, redis::receivedCount,
                     redis::requestTimeoutCount));
             health.check("redis", redis::isConnected, "Redis unreachable");

@@ -79,6 +79,11 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
         return link.malformedCount();
     }
 
+    /** How many messages were dropped since the start because the inbox was full (the node could not keep up). */
+    public long inboxDroppedCount() {
+        return link.inboxDroppedCount();
+    }
+
     /** Messages published to Redis since the start (broadcasts, requests, responses). */
     public long publishedCount() {
         return link.publishedCount();

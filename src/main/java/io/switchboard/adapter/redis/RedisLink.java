@@ -55,6 +55,13 @@ final class RedisLink implements AutoCloseable {
      * publishing fails at once (logged, rate-limited) until Redis catches up.
      */
     static final int MAX_QUEUED_COMMANDS = 10_000;
+    /**
+     * Messages from Redis waiting for the inbox thread. Past this a node that cannot keep up drops what arrives
+     * (counted, logged) instead of growing its heap without bound.
+     */
+    static final int MAX_INBOX_MESSAGES = 50_000;
+    /** Callbacks waiting for their thread; past this the inbox thread runs them itself, slowing down. */
+    static final int MAX_QUEUED_CALLBACKS = 10_000;
 
     /** Receives the messages of one channel or pattern subscription. */
     @FunctionalInterface
@@ -107,6 +114,9 @@ final class RedisLink implements AutoCloseable {
     private volatile Thread inboxThread;
     private final RateLimitedLog malformed = new RateLimitedLog(log, "dropped a malformed Redis message", 10_000);
     private final RateLimitedLog failures = new RateLimitedLog(log, "Redis command failed", 10_000);
+    private final RateLimitedLog inboxFull = new RateLimitedLog(log,
+            "dropped a Redis message: the inbox is full (" + MAX_INBOX_MESSAGES + " waiting)", 10_000);
+    private final java.util.concurrent.atomic.AtomicInteger inboxQueued = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     /** Connects both connections; throws (a Lettuce RedisConnectionException) when Redis cannot be reached. */
@@ -136,11 +146,12 @@ final class RedisLink implements AutoCloseable {
             return thread;
         });
         inbox.setRemoveOnCancelPolicy(true);
-        this.callbacks = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "switchboard-redis-callbacks-" + THREADS.get());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.callbacks = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(MAX_QUEUED_CALLBACKS), runnable -> {
+                    Thread thread = new Thread(runnable, "switchboard-redis-callbacks-" + THREADS.get());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         try {
             this.sub = client.connectPubSub(CODEC, named(uri, options.clientName() + "-sub"));
             this.pub = client.connect(CODEC, named(uri, options.clientName() + "-pub"));
@@ -379,7 +390,13 @@ final class RedisLink implements AutoCloseable {
             return;
         }
         received.increment();
+        if (inboxQueued.incrementAndGet() > MAX_INBOX_MESSAGES) {
+            inboxQueued.decrementAndGet();
+            inboxFull.record("on " + channel, null);
+            return;
+        }
         execute(() -> {
+            inboxQueued.decrementAndGet();
             try {
                 handler.onMessage(channel, message);
             } catch (RuntimeException e) {
@@ -387,6 +404,11 @@ final class RedisLink implements AutoCloseable {
                 malformed.record("on " + channel + ": " + e.getMessage(), e);
             }
         });
+    }
+
+    /** How many messages from Redis were dropped because the inbox was full. */
+    long inboxDroppedCount() {
+        return inboxFull.count();
     }
 
     /** Counts (and logs, rate-limited) a message a handler refused without throwing. */

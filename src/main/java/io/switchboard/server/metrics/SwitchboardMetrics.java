@@ -31,6 +31,7 @@ import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.PlatformDependent;
 import io.switchboard.core.DisconnectReason;
+import io.switchboard.core.HandlerKind;
 import io.switchboard.core.Namespace;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerObserver;
@@ -65,6 +66,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private final LabelCap reasons = new LabelCap(MAX_REASONS);
     private final Map<PacketType, Counter> packetsIn = new EnumMap<>(PacketType.class);
     private final Map<PacketType, Counter> packetsOut = new EnumMap<>(PacketType.class);
+    private final Map<HandlerKind, Counter> handlerErrors = new EnumMap<>(HandlerKind.class);
     private final Counter upgrades;
     private final Counter volatileDropped;
     private final DistributionSummary fanout;
@@ -72,6 +74,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private final MultiGauge connected;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final AtomicReference<EventLoopGroup> loops = new AtomicReference<>();
+    private final AtomicReference<EventLoopLag> loopLag = new AtomicReference<>();
     private final EngineObserver engineObserver = new EngineHook();
     private final ServerObserver serverObserver = new ServerHook();
     private final List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -109,6 +112,14 @@ public final class SwitchboardMetrics implements AutoCloseable {
         // refusals counted from the start, so that a rate over them has a first sample
         counter("switchboard.connect.refused", "namespace connections refused, by reason",
                 "namespace", LabelCap.OTHER, "reason", "namespace_limit");
+        Gauge.builder("switchboard.event.loop.lag", loopLag, lag -> lag.get() == null ? 0 : lag.get().seconds())
+                .description("how late the most behind worker event loop runs its tasks (a blocked loop shows)")
+                .baseUnit("seconds").register(registry);
+        for (HandlerKind kind : HandlerKind.values()) {
+            handlerErrors.put(kind, Counter.builder("switchboard.handler.errors")
+                    .description("exceptions thrown by application callbacks, by kind (logged, the connection kept)")
+                    .tag("kind", kind.code()).register(registry));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
@@ -262,6 +273,15 @@ public final class SwitchboardMetrics implements AutoCloseable {
         return this;
     }
 
+    /** Messages from Redis dropped because this node's inbox was full, as {@code reason="inbox_full"}. */
+    public SwitchboardMetrics bindRedisInbox(LongSupplier dropped) {
+        FunctionCounter.builder("switchboard.adapter.messages.dropped", dropped, m -> m.getAsLong())
+                .description("messages from Redis dropped unread, by reason").tag("reason", "inbox_full")
+                .register(registry);
+        held.add(dropped);
+        return this;
+    }
+
     /**
      * The adapter's traffic through Redis: messages published and received, cluster requests that timed out, and
      * (through the returned recorder) the latency of those that got every answer.
@@ -296,10 +316,13 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 "reason", reasons.of(ReasonCode.of(reason)));
     }
 
-    /** The event loop group serving the clients, whose pending tasks are reported; the first one given counts. */
+    /**
+     * The event loop group serving the clients, whose pending tasks and lag are reported; the first one given
+     * counts.
+     */
     public void eventLoops(EventLoopGroup group) {
-        if (group != null) {
-            loops.compareAndSet(null, group);
+        if (group != null && loops.compareAndSet(null, group)) {
+            loopLag.set(new EventLoopLag(group));
         }
     }
 
@@ -461,6 +484,11 @@ public final class SwitchboardMetrics implements AutoCloseable {
         @Override
         public void volatileDropped() {
             volatileDropped.increment();
+        }
+
+        @Override
+        public void handlerError(HandlerKind kind) {
+            handlerErrors.get(kind).increment();
         }
     }
 }

@@ -129,6 +129,41 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void handlerErrorsAndABlockedEventLoopShow() throws Exception {
+        SwitchboardServer server = start("");
+        PrometheusText before = scrape(server);
+        for (io.switchboard.core.HandlerKind kind : io.switchboard.core.HandlerKind.values()) {
+            assertEquals(0, before.value("switchboard_handler_errors_total", "kind", kind.code()), kind.code());
+        }
+        assertTrue(before.has("switchboard_event_loop_lag_seconds"));
+        server.server().onConnection(socket -> {
+            socket.on("boom", event -> {
+                throw new IllegalStateException("application bug (expected by the test)");
+            });
+            socket.on("block", event -> {
+                try {
+                    Thread.sleep(1_500);   // the mistake the lag metric is for: a blocking call on the loop
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                event.ack("unblocked");
+            });
+        });
+        Socket client = connect(server, token("alice"), "websocket", false);
+
+        client.emit("boom");
+        CompletableFuture<Object> unblocked = new CompletableFuture<>();
+        client.emit("block", new Object[] {}, (Ack) args -> unblocked.complete(args[0]));
+        assertEquals("unblocked", unblocked.get(WAIT, TimeUnit.SECONDS));
+        PrometheusText after = scrape(server);
+
+        assertEquals(1, delta(before, after, "switchboard_handler_errors_total", "kind", "event"));
+        double lag = after.value("switchboard_event_loop_lag_seconds");
+        assertTrue(lag >= 0.5, "lag " + lag + " s after a loop blocked for 1.5 s");
+        assertTrue(client.connected(), "the throw kept the connection");
+    }
+
+    @Test
     void countersMoveByExactlyTheTrafficDone() throws Exception {
         SwitchboardServer server = start("");
         CountDownLatch hellos = new CountDownLatch(3);
