@@ -45,6 +45,12 @@ class RedisRecoveryStoreTest {
         return store;
     }
 
+    private RedisRecoveryStore store(long windowMillis, java.util.function.LongSupplier clock) {
+        RedisRecoveryStore store = new RedisRecoveryStore(link, new ObjectMapper(), key, "/", windowMillis, true, clock);
+        stores.add(store);
+        return store;
+    }
+
     private static ArrayNode event(String name, int value) {
         return JsonNodeFactory.instance.arrayNode().add(name).add(value);
     }
@@ -100,9 +106,13 @@ class RedisRecoveryStoreTest {
 
     @Test
     void packetsOfEveryNodeComeBackInOrderFromTheRelayingNodesOffset() {
-        RedisRecoveryStore a = store(60_000);
-        RedisRecoveryStore b = store(60_000);
-        RedisRecoveryStore c = store(60_000);
+        // three nodes whose clocks move on between their appends: entries of different nodes within one millisecond
+        // have no order of their own (they are merged by time, then by node), and a fast machine makes them so
+        java.util.concurrent.atomic.AtomicLong millis = new java.util.concurrent.atomic.AtomicLong(
+                System.currentTimeMillis());
+        RedisRecoveryStore a = store(60_000, millis::incrementAndGet);
+        RedisRecoveryStore b = store(60_000, millis::incrementAndGet);
+        RedisRecoveryStore c = store(60_000, millis::incrementAndGet);
         // b's client gets a packet from a (relayed by b) and one from b itself
         ArrayNode fromA = event("a1", 1);
         fromA.add(a.append(fromA.deepCopy(), to()));
