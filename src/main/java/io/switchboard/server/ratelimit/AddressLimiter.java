@@ -81,21 +81,13 @@ public final class AddressLimiter implements AllowRequest, ConnectionGate {
         if (address == null || maxOpen <= 0) {
             return null;
         }
-        long now = clock.getAsLong();
-        sweep(now);
-        while (true) {
-            Entry entry = addresses.computeIfAbsent(address, a -> new Entry(now));
-            synchronized (entry) {
-                if (entry.removed) {
-                    continue;
-                }
-                if (entry.connections >= maxOpen) {
-                    return ADDRESS_LIMIT;
-                }
-                entry.connections++;
-                return null;
+        return underLock(address, (entry, now) -> {
+            if (entry.connections >= maxOpen) {
+                return ADDRESS_LIMIT;
             }
-        }
+            entry.connections++;
+            return null;
+        });
     }
 
     @Override
@@ -118,30 +110,39 @@ public final class AddressLimiter implements AllowRequest, ConnectionGate {
         if (address == null || !active()) {
             return ALLOWED;
         }
+        return underLock(address, (entry, now) -> {
+            if (maxOpen > 0 && entry.open >= maxOpen) {
+                return CompletableFuture.completedFuture(TOO_MANY_CONNECTIONS);
+            }
+            if (perSecond > 0) {
+                entry.refill(now);
+                if (entry.tokens < NANOS_PER_SECOND) {
+                    return CompletableFuture.completedFuture(TOO_MANY_NEW_CONNECTIONS);
+                }
+                entry.tokens -= NANOS_PER_SECOND;
+            }
+            if (maxOpen > 0) {
+                // counted now, not when the session opens: concurrent handshakes see each other
+                entry.open++;
+                reserved.add(request);
+            }
+            return ALLOWED;
+        });
+    }
+
+    /**
+     * Runs {@code step} on the address's entry under its lock, so that a check and the count it allows are one step;
+     * an entry the sweep removed meanwhile is made again.
+     */
+    private <T> T underLock(InetAddress address, java.util.function.BiFunction<Entry, Long, T> step) {
         long now = clock.getAsLong();
         sweep(now);
         while (true) {
             Entry entry = addresses.computeIfAbsent(address, a -> new Entry(now));
             synchronized (entry) {
-                if (entry.removed) {
-                    continue;
+                if (!entry.removed) {
+                    return step.apply(entry, now);
                 }
-                if (maxOpen > 0 && entry.open >= maxOpen) {
-                    return CompletableFuture.completedFuture(TOO_MANY_CONNECTIONS);
-                }
-                if (perSecond > 0) {
-                    entry.refill(now);
-                    if (entry.tokens < NANOS_PER_SECOND) {
-                        return CompletableFuture.completedFuture(TOO_MANY_NEW_CONNECTIONS);
-                    }
-                    entry.tokens -= NANOS_PER_SECOND;
-                }
-                if (maxOpen > 0) {
-                    // counted now, not when the session opens: concurrent handshakes see each other
-                    entry.open++;
-                    reserved.add(request);
-                }
-                return ALLOWED;
             }
         }
     }
