@@ -8,11 +8,12 @@ import io.switchboard.adapter.redis.RedisAdapterOptions;
 import io.switchboard.core.RecoveryOptions;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
+import io.switchboard.protocol.Parser;
 
 /**
  * The server of the connection state recovery end-to-end tests:
  * {@code RecoveryFixture [--max-disconnection MS] [--skip-middlewares true|false] [--redis URL --key PREFIX]
- * [--port N]}. A second client drives it with events while the first one is away.
+ * [--port N] [--parser default|msgpack]}. A second client drives it with events while the first one is away.
  */
 public final class RecoveryFixture {
     private RecoveryFixture() {
@@ -24,6 +25,7 @@ public final class RecoveryFixture {
         String redisUrl = null;
         String redisKey = "socket.io";
         int port = 0;
+        Parser parser = Parser.DEFAULT;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--max-disconnection" -> maxDisconnection = Long.parseLong(args[i + 1]);
@@ -31,10 +33,11 @@ public final class RecoveryFixture {
                 case "--redis" -> redisUrl = args[i + 1];
                 case "--key" -> redisKey = args[i + 1];
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
+                case "--parser" -> parser = Parser.fromName(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        ServerOptions options = new ServerOptions()
+        ServerOptions options = new ServerOptions().parser(parser)
                 .connectionStateRecovery(new RecoveryOptions(maxDisconnection, skipMiddlewares));
         if (redisUrl != null) {
             // a cluster node: broadcasts and the recovery log go through Redis, so any node can recover a session
