@@ -94,7 +94,9 @@ public final class MsgpackDecoder implements FrameDecoder {
                 && data.get(0).textValue().length() > limits.maxEventNameLength()) {
             throw new PacketDecodingException("event name longer than " + limits.maxEventNameLength());
         }
-        int binaries = values.binaries();
+        // counted in the payload kept: binary values of ignored members or of a repeated "data" member are gone
+        // (values.binaries() bounds them all against maxAttachments while reading)
+        int binaries = Placeholders.countBinaries(data);
         if (binaries > 0 && (packetType == PacketType.EVENT || packetType == PacketType.ACK)) {
             packetType = packetType.binaryVariant();
         } else {

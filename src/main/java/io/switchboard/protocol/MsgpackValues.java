@@ -88,7 +88,7 @@ final class MsgpackValues {
                 long number = in.unpackLong();
                 return number == (int) number ? NODES.numberNode((int) number) : NODES.numberNode(number);
             case FLOAT:
-                return NODES.numberNode(in.unpackDouble());
+                return number(in.unpackDouble());
             case STRING:
                 return NODES.textNode(string());
             case BINARY:
@@ -105,6 +105,18 @@ final class MsgpackValues {
             default:
                 throw new PacketDecodingException("invalid payload: unknown msgpack format " + format);
         }
+    }
+
+    /**
+     * A JavaScript number has one kind: an integral float 64 is the same value as that integer (and -0 is 0 in
+     * JSON), so it comes back as the integer the encoder would write for it, and decoding is stable.
+     */
+    private static JsonNode number(double value) {
+        if (value == Math.rint(value) && Math.abs(value) < 0x1p63) {
+            long integral = (long) value;
+            return integral == (int) integral ? NODES.numberNode((int) integral) : NODES.numberNode(integral);
+        }
+        return NODES.numberNode(value);
     }
 
     private ArrayNode array(int depth) throws IOException, PacketDecodingException {

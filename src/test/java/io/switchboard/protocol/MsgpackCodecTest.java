@@ -107,6 +107,12 @@ class MsgpackCodecTest {
         assertTrue(decoded.data().get(1).isInt());
         assertEquals(0, decoded.data().get(2).intValue());
         assertEquals(0.5, decoded.data().get(3).doubleValue());
+        // and a float 64 with an integral value reads as that integer, as in JavaScript
+        Packet floats = DECODER.add(pack(p -> event(p, 4).packString("x").packDouble(-212992.0)));
+        assertEquals(Packet.event("/", array("[\"ev\"]"), null), floats);
+        Packet asArgument = DECODER.add(pack(p -> header(p, 3).packString("type").packInt(2).packString("nsp")
+                .packString("/").packString("data").packArrayHeader(2).packString("ev").packDouble(3.0)));
+        assertTrue(asArgument.data().get(1).isInt());
     }
 
     @Test
@@ -163,6 +169,14 @@ class MsgpackCodecTest {
         decoder.add(ENCODER.encode(Packet.event("/", array("[\"ev\"]").add(bin(1)).add(bin(2)), null)));
         assertThrows(PacketDecodingException.class, () -> decoder.add(
                 ENCODER.encode(Packet.event("/", array("[\"ev\"]").add(bin(1)).add(bin(2)).add(bin(3)), null))));
+    }
+
+    @Test
+    void onlyBinaryValuesOfThePayloadAreAttachments() throws Exception {
+        Packet packet = DECODER.add(pack(p -> event(p, 4).packString("options").packBinaryHeader(1)
+                .writePayload(new byte[] {1})));
+        assertEquals(PacketType.EVENT, packet.type());
+        assertEquals(0, packet.attachments());
     }
 
     @Test
