@@ -97,6 +97,15 @@ forEachMode("namespaces: auth, a dynamic one multiplexed, and a refusal with its
   assert.deepEqual(error.data, { code: 401 });
 });
 
+forEachMode("a client with the default parser is closed, and the others keep being served", fixture, async (session) => {
+  const canary = await session.connect({ parser });
+  const wrong = session.client({ reconnection: false }); // sends its CONNECT as text, which msgpack is not
+  const [reason] = await once(wrong.io, "close");
+  assert.match(reason, /transport (close|error)|forced close/);
+  assert.equal(wrong.connected, false);
+  assert.deepEqual(await canary.timeout(WAIT_MS).emitWithAck("echo-ack", "still here"), "still here");
+});
+
 function recoveryClient(port, transports) {
   return io(`http://127.0.0.1:${port}`, {
     parser, transports, forceNew: true, reconnectionDelay: 50, reconnectionDelayMax: 100,

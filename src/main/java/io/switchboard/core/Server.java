@@ -227,7 +227,10 @@ public final class Server {
         return socketIds.next();
     }
 
-    /** Encodes once into the Engine.IO packets every recipient will be sent: the text, then each attachment. */
+    /**
+     * Encodes once into the Engine.IO packets every recipient will be sent, with the server's parser: the text, then
+     * each attachment; or, with msgpack, one binary message.
+     */
     public List<OutboundPacket> encode(Packet packet) {
         if (msgpackEncoder != null) { // one binary message, binary values inline
             return List.of(OutboundPacket.binary(msgpackEncoder.encode(packet)));

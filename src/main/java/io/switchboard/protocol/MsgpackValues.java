@@ -81,12 +81,11 @@ final class MsgpackValues {
             case BOOLEAN:
                 return NODES.booleanNode(in.unpackBoolean());
             case INTEGER:
-                if (format == MessageFormat.UINT64) {
+                if (format == MessageFormat.UINT64) { // a small value in a wide format reads as any other
                     BigInteger big = in.unpackBigInteger();
-                    return big.bitLength() < 64 ? NODES.numberNode(big.longValue()) : NODES.numberNode(big);
+                    return big.bitLength() < 64 ? integer(big.longValue()) : NODES.numberNode(big);
                 }
-                long number = in.unpackLong();
-                return number == (int) number ? NODES.numberNode((int) number) : NODES.numberNode(number);
+                return integer(in.unpackLong());
             case FLOAT:
                 return number(in.unpackDouble());
             case STRING:
@@ -113,10 +112,14 @@ final class MsgpackValues {
      */
     private static JsonNode number(double value) {
         if (value == Math.rint(value) && Math.abs(value) < 0x1p63) {
-            long integral = (long) value;
-            return integral == (int) integral ? NODES.numberNode((int) integral) : NODES.numberNode(integral);
+            return integer((long) value);
         }
         return NODES.numberNode(value);
+    }
+
+    /** The smallest node for an integer, whatever format carried it, so that equal numbers make equal trees. */
+    private static JsonNode integer(long value) {
+        return value == (int) value ? NODES.numberNode((int) value) : NODES.numberNode(value);
     }
 
     private ArrayNode array(int depth) throws IOException, PacketDecodingException {
