@@ -97,6 +97,14 @@ forEachMode("namespaces: auth, a dynamic one multiplexed, and a refusal with its
   assert.deepEqual(error.data, { code: 401 });
 });
 
+forEachMode("a CONNECT over the auth limit is refused as with the default parser", fixture, async (session) => {
+  const big = session.client({ parser, auth: { blob: "x".repeat(20_000) } });
+  const [error] = await once(big, "connect_error");
+  assert.equal(error.message, "Handshake auth too large");
+  const fine = await session.connect({ parser, auth: { blob: "x".repeat(1_000) } });
+  assert.equal((await fine.next("auth"))[0].blob.length, 1_000);
+});
+
 forEachMode("a client with the default parser is closed, and the others keep being served", fixture, async (session) => {
   const canary = await session.connect({ parser });
   const wrong = session.client({ reconnection: false }); // sends its CONNECT as text, which msgpack is not
