@@ -4,6 +4,7 @@
 
 import { before, describe, test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { api, claims, connect, refusal, request, signJwt, startSwitchboard, yaml, WAIT_MS } from "./server-support.mjs";
 
@@ -90,11 +91,11 @@ describe("the metrics and health endpoints", () => {
     assert.equal(value(during, "switchboard_sockets_connected", { namespace: "/", transport: "polling" }), 1);
     assert.equal(value(during, "switchboard_engine_sessions", { transport: "polling" }), 1);
     assert.equal(
-      delta(before, during, "switchboard_connect_refused_total", { namespace: "/", reason: "Invalid token" }),
+      delta(before, during, "switchboard_connect_refused_total", { namespace: "/", reason: "invalid_token" }),
       1,
     );
     assert.equal(
-      delta(before, during, "switchboard_handshake_refused_total", { reason: "unsupported protocol version" }),
+      delta(before, during, "switchboard_handshake_refused_total", { reason: "unsupported_protocol_version" }),
       1,
     );
     assert.equal(delta(before, during, "switchboard_engine_sessions_opened_total", { transport: "websocket" }), 2);
@@ -122,7 +123,7 @@ describe("the metrics and health endpoints", () => {
     assert.equal(
       delta(during, after, "switchboard_connections_closed_total", {
         namespace: "/",
-        reason: "client namespace disconnect",
+        reason: "client_namespace_disconnect",
       }),
       1,
     );
@@ -177,17 +178,49 @@ describe("a rate-limited flood in the metrics", () => {
 });
 
 describe("logs", () => {
-  test("logging.format json writes one JSON object per log line", async () => {
+  test("logging.format json: every stdout line of a start, traffic and a drain is one JSON object", async () => {
     const node = await startSwitchboard(yaml({ auth: { secret: SECRET }, logging: { format: "json" } }));
-    const jsonLines = node
-      .output()
-      .split("\n")
-      .filter((line) => line.startsWith("{"))
-      .map((line) => JSON.parse(line));
-    const startup = jsonLines.filter((entry) => String(entry.loggerName).startsWith("io.switchboard"));
-    assert.ok(startup.length > 0, `no JSON log line from the server in:\n${node.output()}`);
-    assert.ok(startup.every((entry) => typeof entry.level === "string" && typeof entry.message === "string"));
+    const alice = await connect(node.url, { token: token("alice") });
+    assert.deepEqual(await request(alice, "join-room", "chat:logs"), { ok: true });
+    await refusal(node.url, { token: "not-a-valid-token" });
+    const { code } = await node.stop(); // SIGTERM: the drain, logged
+    assert.equal(code, 0);
+
+    const lines = node.output().split("\n").filter((line) => line !== "");
+    const stderr = lines.filter((line) => line.startsWith("[stderr]"));
+    assert.deepEqual(stderr, [], "nothing on stderr");
+    const entries = lines.map((line) => {
+      try {
+        return JSON.parse(line);
+      } catch (error) {
+        assert.fail(`not a JSON object: ${line}`);
+      }
+    });
+    for (const entry of entries) {
+      assert.equal(typeof entry.level, "string");
+      assert.equal(typeof entry.loggerName, "string");
+      assert.equal(typeof entry.formattedMessage, "string");
+      assert.ok(!entry.formattedMessage.includes("{}"), `a raw template: ${entry.formattedMessage}`);
+    }
+    const messages = entries.map((entry) => entry.formattedMessage);
+    assert.ok(messages.some((m) => /listening on 127\.0\.0\.1:\d+/.test(m)), messages.join("\n"));
+    assert.ok(messages.some((m) => /^SIGTERM: draining \(deadline \d+ ms\)$/.test(m)), messages.join("\n"));
+    assert.ok(messages.includes("drained"), messages.join("\n"));
     assert.ok(!node.output().includes(SECRET), "the JWT secret appeared in the log");
-    await node.stop();
+  });
+});
+
+describe("promtool", () => {
+  test("promtool check metrics accepts /metrics after traffic", async () => {
+    const node = await startSwitchboard(yaml({ auth: { secret: SECRET }, presence: { enabled: false } }));
+    server = node;
+    await connect(node.url, { token: token("carol") });
+    await refusal(node.url, { token: "not-a-valid-token" });
+    const metrics = await get("/metrics");
+    assert.equal(metrics.status, 200);
+    const result = spawnSync("promtool", ["check", "metrics"], { input: metrics.text, encoding: "utf8" });
+    assert.ok(!result.error, `promtool is missing (apt-get install prometheus; e2e/ensure-test-dependencies): ${result.error}`);
+    assert.equal(result.status, 0, `promtool check metrics:\n${result.stdout}${result.stderr}`);
+    assert.equal(`${result.stdout}${result.stderr}`.trim(), "", "promtool has remarks");
   });
 });

@@ -48,6 +48,7 @@ describe("presence across two nodes", () => {
     const config = yaml({
       auth: { secret: SECRET },
       api: { keys: [API_KEY] },
+      presence: { offlineGrace: 0 }, // announced at once: these tests count the transitions themselves
       adapter: { type: "redis", redis: { url: REDIS_URL, keyPrefix: unique("switchboard-e2e-presence") } },
     });
     [one, two] = await Promise.all([startSwitchboard(config), startSwitchboard(config)]);

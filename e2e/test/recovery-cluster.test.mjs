@@ -3,9 +3,9 @@
 // back its id, rooms and the events it missed.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import net from "node:net";
 import { io } from "socket.io-client";
 import { startJava } from "./support/server.mjs";
+import { startProxy } from "./support/proxy.mjs";
 
 const FIXTURE = "io.switchboard.recovery.RecoveryFixture";
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -20,43 +20,14 @@ function once(emitter, event, timeoutMs = 10_000) {
   });
 }
 
-/** A TCP proxy whose upstream port can be switched; new connections go to the current one. */
-async function startProxy(initialPort) {
-  let upstream = initialPort;
-  const sockets = new Set();
-  const server = net.createServer((client) => {
-    const target = net.connect(upstream, "127.0.0.1");
-    for (const s of [client, target]) {
-      sockets.add(s);
-      s.on("close", () => sockets.delete(s));
-      s.on("error", () => {});
-    }
-    client.pipe(target);
-    target.pipe(client);
-    client.on("close", () => target.destroy());
-    target.on("close", () => client.destroy());
-  });
-  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
-  return {
-    port: server.address().port,
-    switchTo(port) {
-      upstream = port;
-    },
-    close() {
-      for (const s of sockets) s.destroy();
-      return new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
-
 let nodeA;
 let nodeB;
 let proxy;
 
 before(async () => {
   const key = `recovery-e2e-${process.pid}-${Date.now()}`;
-  nodeA = await startJava(FIXTURE, ["--redis", REDIS_URL, "--key", key]);
-  nodeB = await startJava(FIXTURE, ["--redis", REDIS_URL, "--key", key]);
+  nodeA = await startJava(FIXTURE, ["--redis", REDIS_URL, "--key", key, "--store-timeout", "10000"]);
+  nodeB = await startJava(FIXTURE, ["--redis", REDIS_URL, "--key", key, "--store-timeout", "10000"]);
   proxy = await startProxy(nodeA.port);
 });
 
@@ -79,6 +50,8 @@ test("a client recovers its session on another node after its node stops", async
   await client.emitWithAck("join", "news");
   const news = [];
   client.on("news", (value) => news.push(value));
+  const files = [];
+  client.on("file", (value) => files.push(value));
 
   const controller = io(`http://127.0.0.1:${nodeB.port}`, { transports: ["websocket"] });
   await once(controller, "connect");
@@ -100,6 +73,8 @@ test("a client recovers its session on another node after its node stops", async
   assert.equal(reason, "transport close");
   await controller.emitWithAck("to-room", "news", "news", 2);
   await controller.emitWithAck("to-room", firstId, "news", 3);
+  // binary logged by one node and replayed by another
+  await controller.emitWithAck("to-room", "news", "file", Buffer.from([1, 2, 3]));
   await stopping;
 
   await once(client, "connect");
@@ -118,6 +93,9 @@ test("a client recovers its session on another node after its node stops", async
     check();
   });
   assert.deepEqual(news, [1, 2, 3, 4]);
+  assert.equal(files.length, 1);
+  assert.ok(Buffer.isBuffer(files[0]), `got ${JSON.stringify(files[0])}`);
+  assert.deepEqual([...files[0]], [1, 2, 3]);
   assert.deepEqual((await client.emitWithAck("rooms")).sort(), [firstId, "news"].sort());
   client.disconnect();
   controller.disconnect();

@@ -15,11 +15,17 @@ import io.switchboard.protocol.Packet;
  * a cluster adapter does the same locally and carries each operation to the other nodes. Callers never know which.
  */
 public interface Adapter {
-    /** Called once when the namespace is created. */
+    /**
+     * Called once, before first use: when the namespace is created for an application's namespace, when its first
+     * socket is accepted for a dynamic child.
+     */
     default void init() {
     }
 
-    /** Called when the server closes; a cluster adapter leaves the cluster here. */
+    /**
+     * Called when the server closes, or when a dynamic child namespace is removed; a cluster adapter leaves the
+     * cluster here. May run on an event loop: must not block (unsubscribe without waiting for the answer).
+     */
     default void close() {
     }
 

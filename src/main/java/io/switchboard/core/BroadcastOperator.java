@@ -62,6 +62,10 @@ public final class BroadcastOperator {
         return new BroadcastOperator(namespace, rooms, except, flags.withTimeout(millis));
     }
 
+    public BroadcastOperator timeout(java.time.Duration timeout) {
+        return timeout(timeout.toMillis());
+    }
+
     BroadcastOptions options() {
         return new BroadcastOptions(rooms, except, flags);
     }
@@ -91,13 +95,10 @@ public final class BroadcastOperator {
             namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), opts);
             return;
         }
-        // logged once for all recipients, so that reconnecting clients get what they missed
-        store.append(data, opts).whenComplete((offset, error) -> {
-            if (offset != null) {
-                data.add(offset);
-            }
-            namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), opts);
-        });
+        // logged once for all recipients, so that reconnecting clients get what they missed; the append returns at
+        // once (a remote log is written behind), so local delivery never waits for the store
+        data.add(store.append(data, opts));
+        namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), opts);
     }
 
     /** Emits asking every client to acknowledge; completes with all answers (fails on timeout). */
@@ -123,7 +124,9 @@ public final class BroadcastOperator {
         ArrayNode data = namespace.server().json().event(event, args);
         long ackId = namespace.nextAckId();
         Packet packet = Packet.event(namespace.name(), data, ackId);
-        AckCollector collector = new AckCollector(callback);
+        ServerObserver observer = namespace.server().options().observer();
+        AckCollector collector = new AckCollector((error, answers) -> UserCode.run(observer, HandlerKind.ACK, null,
+                event, () -> callback.accept(error, answers)));
         if (flags.timeout() > 0) {
             namespace.server().timers().schedule(collector::timeout, flags.timeout(), TimeUnit.MILLISECONDS);
         }

@@ -3,10 +3,10 @@ package io.switchboard.core;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -30,13 +30,19 @@ final class Client implements SessionListener {
     private static final Logger log = LoggerFactory.getLogger(Client.class);
     static final String TOO_MANY_NAMESPACES = "Too many namespaces";
     static final String AUTH_TOO_LARGE = "Handshake auth too large";
+    static final String NAMESPACE_LIMIT = "Namespace limit reached";
+    /** The reason code observers count for {@link #NAMESPACE_LIMIT}. */
+    static final String NAMESPACE_LIMIT_REASON = "namespace_limit";
 
     private final Server server;
     private final EngineSession session;
     private final FrameDecoder decoder;
     private final Map<String, Socket> byNamespace = new HashMap<>(2);
-    /** Namespaces whose CONNECT is still in the middlewares or the recovery store; they count against the limit. */
-    private Set<String> connecting;
+    /**
+     * Namespaces whose CONNECT is still in the middlewares or the recovery store, each held until it settles; they
+     * count against the limit.
+     */
+    private Map<String, Namespace> connecting;
     private Runnable connectTimeout;
     private boolean closed;
 
@@ -121,7 +127,7 @@ final class Client implements SessionListener {
         server.options().observer().packetIn(packet.type());
         Socket socket = byNamespace.get(packet.namespace());
         if (socket == null && packet.type() == PacketType.CONNECT && connecting != null
-                && connecting.contains(packet.namespace())) {
+                && connecting.containsKey(packet.namespace())) {
             // the client sends CONNECT twice when connect() is called on a socket its manager opened already; the
             // answer to the first serves both, and a second socket would escape maxNamespacesPerSession
             log.debug("session {} repeated CONNECT for namespace {} while it is pending", session.id(),
@@ -146,7 +152,16 @@ final class Client implements SessionListener {
             refuseConnect(name, TOO_MANY_NAMESPACES);
             return;
         }
-        Namespace namespace = server.namespaceFor(name);
+        Namespace namespace;
+        try {
+            namespace = server.reserve(name);
+        } catch (NamespaceLimitException e) {
+            log.debug("session {} refused for namespace {}: {} are live", session.id(), name,
+                    server.options().maxNamespaces());
+            server.options().observer().connectRefused(name, NAMESPACE_LIMIT_REASON);
+            write(server.encode(Packet.connectError(name, NAMESPACE_LIMIT)), false);
+            return;
+        }
         if (namespace == null) {
             server.options().observer().connectRefused(name, "invalid namespace");
             write(server.encode(Packet.connectError(name, "Invalid namespace")), false);
@@ -154,42 +169,51 @@ final class Client implements SessionListener {
         }
         if (connecting == null) {
             // made on demand and dropped when empty: an idle connection should cost little
-            connecting = new HashSet<>(2);
+            connecting = new HashMap<>(2);
         }
-        connecting.add(name);
+        // the hold taken by reserve is this entry's: given back when the CONNECT is refused or abandoned, handed to
+        // the socket when it joins
+        connecting.put(name, namespace);
         ObjectNode auth = packet.data() instanceof ObjectNode object ? object
                 : JsonNodeFactory.instance.objectNode();
         Handshake handshake = Handshake.of(session.request(), auth);
-        RecoveryStore store = namespace.recovery();
-        if (store == null) {
+        if (server.options().connectionStateRecovery() == null) {
             namespace.add(this, new Socket(server.newSocketId(), null, namespace, this, handshake));
             return;
         }
         String pid = auth.path("pid").isTextual() ? auth.get("pid").asText() : null;
         String offset = auth.path("offset").isTextual() ? auth.get("offset").asText() : null;
         if (pid != null) {
-            store.restore(pid, offset).whenComplete((restored, error) -> loop().execute(() -> {
+            RecoveryStore store = namespace.recovery();
+            // a store that cannot answer in time (Redis stalled or away) must not hold the client: it goes on as a
+            // new session
+            long timeout = server.options().connectionStateRecovery().storeTimeoutMillis();
+            store.restore(pid, offset).toCompletableFuture().orTimeout(timeout, TimeUnit.MILLISECONDS)
+                    .whenComplete((restored, error) -> loop().execute(() -> {
+                if (error != null) {
+                    log.debug("session {} goes on as a new session: the recovery store failed ({})", session.id(),
+                            error.toString());
+                }
                 if (restored != null && isOpen()) {
                     namespace.add(this, new Socket(restored, namespace, this, handshake));
                 } else {
-                    connectNew(namespace, store, handshake);
+                    connectNew(namespace, handshake);
                 }
             }));
         } else {
-            connectNew(namespace, store, handshake);
+            connectNew(namespace, handshake);
         }
     }
 
-    /** A socket with a fresh id and private id, which remembers where the recovery log stood. */
-    private void connectNew(Namespace namespace, RecoveryStore store, Handshake handshake) {
-        Socket socket = new Socket(server.newSocketId(), server.newSocketId(), namespace, this, handshake);
-        store.head().whenComplete((head, error) -> loop().execute(() -> {
-            if (!isOpen()) {
-                return;
-            }
-            socket.connectOffset(head == null ? "" : head);
-            namespace.add(this, socket);
-        }));
+    /**
+     * A socket with a fresh id and private id; where the recovery log stood is taken when the namespace accepts it,
+     * so that a CONNECT its middlewares refuse never makes the namespace's recovery store.
+     */
+    private void connectNew(Namespace namespace, Handshake handshake) {
+        if (!isOpen()) {
+            return;
+        }
+        namespace.add(this, new Socket(server.newSocketId(), server.newSocketId(), namespace, this, handshake));
     }
 
     private void refuseConnect(String namespace, String message) {
@@ -198,16 +222,37 @@ final class Client implements SessionListener {
         write(server.encode(Packet.connectError(namespace, message)), false);
     }
 
-    /** A CONNECT of this client is settled: refused by a middleware, or its socket added. */
-    void stopConnecting(String namespace) {
-        if (connecting != null && connecting.remove(namespace) && connecting.isEmpty()) {
-            connecting = null;
+    /**
+     * A CONNECT of this client was refused: its hold on the namespace is given back. False when it was not pending
+     * (settled already, or the client closed).
+     */
+    boolean stopConnecting(String namespace) {
+        Namespace held = settle(namespace);
+        if (held == null) {
+            return false;
         }
+        held.release();
+        return true;
     }
 
-    /** The namespace accepted a socket of this client. */
+    boolean isConnecting(String namespace) {
+        return connecting != null && connecting.containsKey(namespace);
+    }
+
+    private Namespace settle(String namespace) {
+        if (connecting == null) {
+            return null;
+        }
+        Namespace held = connecting.remove(namespace);
+        if (connecting.isEmpty()) {
+            connecting = null;
+        }
+        return held;
+    }
+
+    /** The namespace accepted a socket of this client: the CONNECT's hold becomes the socket's. */
     void added(Socket socket) {
-        stopConnecting(socket.namespace().name());
+        settle(socket.namespace().name());
         byNamespace.put(socket.namespace().name(), socket);
         if (connectTimeout != null) {
             connectTimeout.run();
@@ -246,6 +291,12 @@ final class Client implements SessionListener {
         if (connectTimeout != null) {
             connectTimeout.run();
             connectTimeout = null;
+        }
+        // CONNECTs still in a middleware or the recovery store are abandoned: their namespaces may go
+        Map<String, Namespace> abandoned = connecting;
+        connecting = null;
+        if (abandoned != null) {
+            abandoned.values().forEach(Namespace::release);
         }
         for (Socket socket : new ArrayList<>(byNamespace.values())) {
             socket.onClose(reason);

@@ -2,6 +2,9 @@ package io.switchboard.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
 
 import io.switchboard.engine.OutboundPacket;
 import io.switchboard.engine.SessionLoop;
@@ -47,26 +50,44 @@ final class Fanout {
         return count;
     }
 
-    void deliver(List<OutboundPacket> encoded, boolean isVolatile) {
+    /**
+     * Writes to every recipient on its own loop, showing the event to its onAnyOutgoing listeners there first
+     * ({@code eventData} is only read, by several loops at once).
+     */
+    void deliver(List<OutboundPacket> encoded, boolean isVolatile, ArrayNode eventData) {
         if (count >= SHARED_FRAME_THRESHOLD) {
             encoded.forEach(OutboundPacket::shareWithManyRecipients);
         }
         // the other loops first, so that they write in parallel while this loop writes to its own recipients
         for (Group group : groups) {
             if (!group.loop.inLoop()) {
-                group.loop.execute(() -> writeAll(group.sockets, encoded, isVolatile));
+                group.loop.execute(() -> writeAll(group.sockets, encoded, isVolatile, eventData));
             }
         }
         for (Group group : groups) {
             if (group.loop.inLoop()) {
-                writeAll(group.sockets, encoded, isVolatile);
+                writeAll(group.sockets, encoded, isVolatile, eventData);
             }
         }
     }
 
-    private static void writeAll(List<Socket> sockets, List<OutboundPacket> encoded, boolean isVolatile) {
+    /** Runs the action for every recipient on its loop: one task per other loop, at once for this loop's own. */
+    void forEachOnLoop(Consumer<Socket> action) {
+        for (Group group : groups) {
+            if (group.loop.inLoop()) {
+                group.sockets.forEach(action);
+            } else {
+                group.loop.execute(() -> group.sockets.forEach(action));
+            }
+        }
+    }
+
+    private static void writeAll(List<Socket> sockets, List<OutboundPacket> encoded, boolean isVolatile,
+                                 ArrayNode eventData) {
         for (int i = 0, n = sockets.size(); i < n; i++) {
-            sockets.get(i).client().write(encoded, isVolatile);
+            Socket socket = sockets.get(i);
+            socket.notifyOutgoing(eventData);
+            socket.write(encoded, isVolatile);
         }
     }
 }

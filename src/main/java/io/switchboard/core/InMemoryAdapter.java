@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
@@ -149,6 +150,14 @@ public class InMemoryAdapter implements Adapter {
         return Set.copyOf(all);
     }
 
+    /** Every named room with the ids its index holds, as they are (no filtering of sockets gone): for checks. */
+    Map<String, Set<String>> roomsIndex() {
+        Map<String, Set<String>> copy = new java.util.HashMap<>();
+        rooms.forEach((room, members) -> copy.put(room, Set.copyOf(members.keySet())));
+        socketRooms.forEach((id, mine) -> copy.computeIfAbsent("socketRooms:" + id, k -> Set.copyOf(mine)));
+        return copy;
+    }
+
     /** Whether the room has a member on this node; cheap, for cluster adapters that filter incoming messages. */
     public boolean hasRoom(String room) {
         return rooms.containsKey(room) || ownRoomMember(room) != null;
@@ -215,13 +224,10 @@ public class InMemoryAdapter implements Adapter {
     /** Encodes once and writes the same bytes to every local recipient; returns how many there were. */
     protected int broadcastLocally(Packet packet, BroadcastOptions opts) {
         Fanout fanout = new Fanout();
-        forEachLocal(opts, socket -> {
-            socket.notifyOutgoing((ArrayNode) packet.data());
-            fanout.add(socket);
-        });
+        forEachLocal(opts, fanout::add);
         if (fanout.count() > 0) {
             List<OutboundPacket> encoded = namespace.server().encode(packet);
-            fanout.deliver(encoded, opts.flags().isVolatile());
+            fanout.deliver(encoded, opts.flags().isVolatile(), (ArrayNode) packet.data());
         }
         ServerObserver observer = namespace.server().options().observer();
         observer.broadcast(fanout.count());
@@ -235,11 +241,15 @@ public class InMemoryAdapter implements Adapter {
         clientCount.accept(broadcastWithAckLocally(packet, opts, ack));
     }
 
+    /**
+     * Sends to every local recipient and waits for each one's answer; with a timeout in the options, the recipients
+     * that have not answered by then forget the acknowledgement, so that nothing of the broadcast stays behind.
+     */
     protected int broadcastWithAckLocally(Packet packet, BroadcastOptions opts, Consumer<JsonNode> ack) {
         Fanout fanout = new Fanout();
+        long ackId = packet.ackId();
         forEachLocal(opts, socket -> {
-            socket.notifyOutgoing((ArrayNode) packet.data());
-            socket.expectAck(packet.ackId(), (error, args) -> {
+            socket.expectAck(ackId, (error, args) -> {
                 if (error == null) {
                     ack.accept(args.size() > 0 ? args.get(0) : com.fasterxml.jackson.databind.node.NullNode.instance);
                 }
@@ -247,7 +257,16 @@ public class InMemoryAdapter implements Adapter {
             fanout.add(socket);
         });
         if (fanout.count() > 0) {
-            fanout.deliver(namespace.server().encode(packet), opts.flags().isVolatile());
+            fanout.deliver(namespace.server().encode(packet), opts.flags().isVolatile(), (ArrayNode) packet.data());
+            long timeout = opts.flags().timeout();
+            if (timeout > 0) {
+                try {
+                    namespace.server().timers().schedule(
+                            () -> fanout.forEachOnLoop(socket -> socket.dropAck(ackId)), timeout, TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.RejectedExecutionException closing) {
+                    // the server is closing: its sockets go with it
+                }
+            }
         }
         return fanout.count();
     }
@@ -265,7 +284,8 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void addSockets(BroadcastOptions opts, Set<String> newRooms) {
-        forEachLocal(opts, socket -> socket.join(newRooms));
+        // a socket the rooms would take past maxRoomsPerSocket is skipped, the others join
+        forEachLocal(opts, socket -> socket.joinOrSkip(newRooms));
     }
 
     @Override

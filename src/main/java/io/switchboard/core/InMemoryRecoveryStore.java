@@ -41,7 +41,7 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
     }
 
     @Override
-    public synchronized CompletionStage<String> append(ArrayNode eventData, BroadcastOptions opts) {
+    public synchronized String append(ArrayNode eventData, BroadcastOptions opts) {
         long now = clock.getAsLong();
         trim(now);
         long seq = nextSeq++;
@@ -49,12 +49,12 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
         ArrayNode stored = eventData.deepCopy();
         stored.add(offset);
         log.addLast(new Entry(seq, stored, opts, now));
-        return CompletableFuture.completedFuture(offset);
+        return offset;
     }
 
     @Override
-    public synchronized CompletionStage<String> head() {
-        return CompletableFuture.completedFuture(nextSeq == 1 ? "" : Long.toString(nextSeq - 1, 36));
+    public synchronized String head() {
+        return nextSeq == 1 ? "" : Long.toString(nextSeq - 1, 36);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
@@ -32,25 +33,34 @@ public final class Namespace {
     private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
     private final Map<String, List<ServerSideListener>> serverSideListeners = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
-    private final Adapter adapter;
-    private final RecoveryStore recovery;
+    private final AdapterFactory adapterFactory;
+    /** Made on first use: a dynamic child gets one only when a socket joins it (or the application asks). */
+    private volatile Adapter adapter;
+    /** Made on first use, like the adapter: a CONNECT refused by a middleware makes none (nor its Redis keys). */
+    private volatile RecoveryStore recovery;
+    /** The dynamic parent this child was made from; null for a namespace the application created. */
+    private final ParentNamespace parent;
+    /** Connected sockets plus CONNECTs in progress; a dynamic child may go only at zero. */
+    private final AtomicInteger holds = new AtomicInteger();
+    private volatile long idleSince;
+    private volatile boolean removed;
 
-    /** A namespace created from a dynamic parent shares the parent's middlewares and handlers. */
-    Namespace(String name, Server server, List<Middleware> middlewares, List<Consumer<Socket>> connectionHandlers,
-              AdapterFactory adapterFactory) {
+    /** A namespace created from a dynamic parent starts with the parent's middlewares and handlers. */
+    Namespace(String name, Server server, ParentNamespace parent, List<Middleware> middlewares,
+              List<Consumer<Socket>> connectionHandlers, AdapterFactory adapterFactory) {
         this.name = name;
         this.server = server;
+        this.parent = parent;
         this.middlewares = middlewares;
         this.connectionHandlers = connectionHandlers;
-        this.adapter = adapterFactory.create(this);
-        this.adapter.init();
-        RecoveryOptions recoveryOptions = server.options().connectionStateRecovery();
-        this.recovery = recoveryOptions == null ? null
-                : server.options().recoveryStore().create(this, recoveryOptions);
+        this.adapterFactory = adapterFactory;
+        if (parent == null) {
+            adapter();   // an application's namespace joins the cluster at once, as before
+        }
     }
 
     Namespace(String name, Server server, AdapterFactory adapterFactory) {
-        this(name, server, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), adapterFactory);
+        this(name, server, null, new CopyOnWriteArrayList<>(), new CopyOnWriteArrayList<>(), adapterFactory);
     }
 
     public String name() {
@@ -61,13 +71,107 @@ public final class Namespace {
         return server;
     }
 
+    /** The adapter, made (and for a cluster adapter, subscribed) on first use. */
     public Adapter adapter() {
-        return adapter;
+        Adapter current = adapter;
+        if (current != null) {
+            return current;
+        }
+        synchronized (this) {
+            if (adapter == null) {
+                Adapter made = adapterFactory.create(this);
+                made.init();
+                adapter = made;
+                if (removed) {
+                    made.close();   // asked for after removal: it works locally but holds no subscription
+                }
+            }
+            return adapter;
+        }
     }
 
-    /** The recovery store, or null when connection state recovery is off. */
+    boolean hasAdapter() {
+        return adapter != null;
+    }
+
+    ParentNamespace parent() {
+        return parent;
+    }
+
+    // ---- holds: what keeps a dynamic child alive ----
+
+    /** Taken under the server's map lock for this name, so a removal cannot cross it. */
+    void hold() {
+        holds.incrementAndGet();
+    }
+
+    /** A CONNECT settled without a socket, or a socket left: at zero the server may remove the child. */
+    void release() {
+        if (holds.decrementAndGet() == 0) {
+            idleSince = System.nanoTime();
+            server.idle(this);
+        }
+    }
+
+    boolean unheld() {
+        return holds.get() == 0;
+    }
+
+    long idleSince() {
+        return idleSince;
+    }
+
+    void markRemoved() {
+        removed = true;
+    }
+
+    /** Whether the server removed this dynamic child (it was empty); a new CONNECT makes a new one. */
+    public boolean removed() {
+        return removed;
+    }
+
+    /** Closes the adapter (leaving the cluster) and the recovery store; never blocks. */
+    void closeResources() {
+        Adapter current;
+        RecoveryStore store;
+        synchronized (this) {
+            removed = true;
+            current = adapter;
+            store = recovery;
+        }
+        // guarded: this runs in the cleanup of a closing socket or connection, which must go on whatever happens
+        try {
+            if (current != null) {
+                current.close();
+            }
+            if (store != null) {
+                store.close();
+            }
+        } catch (RuntimeException e) {
+            log.warn("closing the adapter or recovery store of namespace {} failed", name, e);
+        }
+    }
+
+    /** The recovery store, made on first use; null when connection state recovery is off. */
     public RecoveryStore recovery() {
-        return recovery;
+        RecoveryStore current = recovery;
+        if (current != null) {
+            return current;
+        }
+        RecoveryOptions options = server.options().connectionStateRecovery();
+        if (options == null) {
+            return null;
+        }
+        synchronized (this) {
+            if (recovery == null) {
+                RecoveryStore made = server.options().recoveryStore().create(this, options);
+                recovery = made;
+                if (removed) {
+                    made.close();   // asked for after removal: it answers locally but keeps nothing in Redis alive
+                }
+            }
+            return recovery;
+        }
     }
 
     /** Adds a middleware run for every socket before it joins. */
@@ -103,11 +207,8 @@ public final class Namespace {
             return;
         }
         for (ServerSideListener listener : listeners) {
-            try {
-                listener.handle(args, ack);
-            } catch (RuntimeException e) {
-                log.warn("server-side listener of '{}' failed", event, e);
-            }
+            UserCode.run(server.options().observer(), HandlerKind.SERVER_SIDE, null, event,
+                    () -> listener.handle(args, ack));
         }
     }
 
@@ -159,6 +260,10 @@ public final class Namespace {
         return operator().timeout(millis);
     }
 
+    public BroadcastOperator timeout(java.time.Duration timeout) {
+        return operator().timeout(timeout);
+    }
+
     public void emit(String event, Object... args) {
         operator().emit(event, args);
     }
@@ -185,12 +290,17 @@ public final class Namespace {
 
     /** Emits to the namespace listeners of the other nodes. */
     public void serverSideEmit(String event, Object... args) {
-        adapter.serverSideEmit(server.json().event(event, args));
+        adapter().serverSideEmit(server.json().event(event, args));
     }
 
     /** The same, collecting one answer per other node within the timeout. */
     public CompletableFuture<ArrayNode> serverSideEmitWithAck(long timeoutMillis, String event, Object... args) {
-        return adapter.serverSideEmitWithAck(server.json().event(event, args), timeoutMillis);
+        return adapter().serverSideEmitWithAck(server.json().event(event, args), timeoutMillis);
+    }
+
+    public CompletableFuture<ArrayNode> serverSideEmitWithAck(java.time.Duration timeout, String event,
+                                                              Object... args) {
+        return serverSideEmitWithAck(timeout.toMillis(), event, args);
     }
 
     // ---- joining ----
@@ -219,22 +329,32 @@ public final class Namespace {
                     runMiddlewares(client, socket, index + 1);
                 }
             }));
-        } catch (RuntimeException e) {
-            refuse(client, e);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            // a middleware that throws refuses the socket, as one that passes an error would
+            UserCode.failed(server.options().observer(), HandlerKind.MIDDLEWARE, socket.id(), null, e);
+            refuse(client, e instanceof Exception exception ? exception : new RuntimeException(e));
         }
     }
 
     private void refuse(Client client, Exception error) {
+        // first: the namespace goes (if this CONNECT made it) even if what follows throws; a CONNECT settled already
+        // (a middleware that answered twice, a client gone) gets no second answer
+        if (!client.stopConnecting(name)) {
+            return;
+        }
         Object data = error instanceof ConnectError connectError ? connectError.data() : null;
         JsonNode dataNode = data == null ? null : server.json().toNode(data);
         String message = error.getMessage() == null ? "error" : error.getMessage();
-        server.options().observer().connectRefused(name, message);
-        client.stopConnecting(name);
+        // the error's data.code (e.g. invalid_token), when it has one, says why better than its message
+        JsonNode code = dataNode == null ? null : dataNode.get("code");
+        server.options().observer().connectRefused(name, code != null && code.isTextual() ? code.asText() : message);
         client.write(server.encode(Packet.connectError(name, message, dataNode)), false);
     }
 
     private void connect(Client client, Socket socket) {
-        if (!client.isOpen()) {
+        if (!client.isOpen() || !client.isConnecting(name)) {
             return;
         }
         sockets.put(socket.id(), socket);
@@ -242,11 +362,8 @@ public final class Namespace {
         socket.onConnect(connectReply(socket));
         server.options().observer().connected(socket, socket.recovered());
         for (Consumer<Socket> handler : connectionHandlers) {
-            try {
-                handler.accept(socket);
-            } catch (RuntimeException e) {
-                log.warn("connection handler of namespace {} failed", name, e);
-            }
+            UserCode.run(server.options().observer(), HandlerKind.CONNECTION, socket.id(), "connection",
+                    () -> handler.accept(socket));
         }
         socket.afterConnectionHandlers();
     }
@@ -262,7 +379,9 @@ public final class Namespace {
     }
 
     void remove(Socket socket) {
-        sockets.remove(socket.id(), socket);
+        if (sockets.remove(socket.id(), socket)) {
+            release();   // the socket's hold, taken over from its CONNECT
+        }
     }
 
 }

@@ -26,10 +26,18 @@ public final class ParentNamespace {
         return matcher.test(name);
     }
 
+    /** Called by the server, under its lock for that name, when no namespace of that name is live. */
     Namespace createChild(String name, Server server, AdapterFactory adapter) {
         // each child starts with the parent's middlewares and handlers, and what is added to it stays its own
-        return children.computeIfAbsent(name, n -> new Namespace(n, server, new CopyOnWriteArrayList<>(middlewares),
-                new CopyOnWriteArrayList<>(connectionHandlers), adapter));
+        Namespace child = new Namespace(name, server, this, new CopyOnWriteArrayList<>(middlewares),
+                new CopyOnWriteArrayList<>(connectionHandlers), adapter);
+        children.put(name, child);
+        return child;
+    }
+
+    /** The server removed this child (see {@link ServerOptions#cleanupEmptyChildNamespaces}). */
+    void forget(Namespace child) {
+        children.remove(child.name(), child);
     }
 
     public ParentNamespace use(Middleware middleware) {
@@ -42,7 +50,7 @@ public final class ParentNamespace {
         return this;
     }
 
-    /** The namespaces created so far. */
+    /** The children live now: those removed when they became empty are gone. */
     public Map<String, Namespace> children() {
         return Map.copyOf(children);
     }

@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
@@ -35,7 +36,7 @@ import io.switchboard.protocol.Parser;
  * A Socket.IO server: namespaces over an Engine.IO server. The main namespace "/" always exists; the methods on the
  * server itself act on it, as in the reference server.
  */
-public final class Server {
+public final class Server implements AutoCloseable {
     private final ServerOptions options;
     private final EngineServer engine;
     private final EventArgs json = new EventArgs();
@@ -47,6 +48,8 @@ public final class Server {
     private final MsgpackDecoder msgpackDecoder;
     private final SessionIds socketIds = new SessionIds();
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
+    /** Live namespaces, static and dynamic, against {@link ServerOptions#maxNamespaces()}. */
+    private final AtomicInteger namespaceCount = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
@@ -87,10 +90,23 @@ public final class Server {
         return timers;
     }
 
-    /** The namespace of that name, created when missing. */
+    /**
+     * The namespace of that name, created when missing: an application's namespace, never removed. A live dynamic
+     * child of that name is returned as it is (as in the reference server, it still goes when it empties).
+     */
     public Namespace of(String name) {
         String normalised = name.startsWith("/") ? name : "/" + name;
-        return namespaces.computeIfAbsent(normalised, n -> new Namespace(n, this, options.adapter()));
+        Namespace existing = namespaces.get(normalised);
+        if (existing != null && existing.parent() == null) {
+            return existing;
+        }
+        return namespaces.compute(normalised, (n, current) -> {
+            if (current != null) {
+                return current;   // a dynamic child, as in the reference: still removed when it empties
+            }
+            namespaceCount.incrementAndGet();   // asked for by the application: counted, never refused
+            return new Namespace(n, this, options.adapter());
+        });
     }
 
     /** Namespaces created on first connection for every name the predicate accepts. */
@@ -107,19 +123,134 @@ public final class Server {
 
     /**
      * The namespace a client connecting to {@code name} (normalised, e.g. "/chat") would join: the existing one, or
-     * one created from a matching dynamic parent, with the parent's middlewares and handlers; null if none matches.
+     * one created from a matching dynamic parent, with the parent's middlewares and handlers; null if none matches or
+     * {@link ServerOptions#maxNamespaces()} are live. A child made here stays until a socket of it comes and goes.
      */
     public Namespace namespaceFor(String name) {
+        try {
+            return lookup(name, false);
+        } catch (NamespaceLimitException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The namespace a CONNECT joins, with a hold on it ({@link Namespace#release} gives it back): a dynamic child
+     * is removed only once nothing holds it, so a lookup and a removal never cross. Null when no namespace matches.
+     *
+     * @throws NamespaceLimitException when a new child would pass {@link ServerOptions#maxNamespaces()}
+     */
+    Namespace reserve(String name) {
+        return lookup(name, true);
+    }
+
+    private Namespace lookup(String name, boolean hold) {
         Namespace existing = namespaces.get(name);
-        if (existing != null) {
+        if (existing != null && existing.parent() == null) {
+            if (hold) {
+                existing.hold();   // static: never removed, the count is only kept in step
+            }
             return existing;
         }
+        ParentNamespace parent = existing != null ? existing.parent() : matchingParent(name);
+        if (parent == null) {
+            return null;
+        }
+        Namespace[] found = new Namespace[1];
+        namespaces.compute(name, (n, current) -> {
+            if (current == null) {
+                if (!takeNamespaceSlot()) {
+                    return null;
+                }
+                current = parent.createChild(n, this, options.adapter());
+            }
+            if (hold) {
+                current.hold();
+            }
+            found[0] = current;
+            return current;
+        });
+        if (found[0] == null) {
+            throw NamespaceLimitException.INSTANCE;
+        }
+        return found[0];
+    }
+
+    private ParentNamespace matchingParent(String name) {
         for (ParentNamespace parent : parents) {
             if (parent.matches(name)) {
-                return namespaces.computeIfAbsent(name, n -> parent.createChild(n, this, options.adapter()));
+                return parent;
             }
         }
         return null;
+    }
+
+    private boolean takeNamespaceSlot() {
+        int max = options.maxNamespaces();
+        while (true) {
+            int count = namespaceCount.get();
+            if (count >= max) {
+                return false;
+            }
+            if (namespaceCount.compareAndSet(count, count + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /**
+     * Nothing holds this dynamic child any more (no socket, no CONNECT in progress): it goes with its adapter and
+     * Redis subscriptions if no socket ever joined it (a refused or abandoned CONNECT), or if
+     * {@link ServerOptions#cleanupEmptyChildNamespaces} is on. With connection state recovery on, a child that had
+     * sockets stays for the recovery window, so that they can still come back to it.
+     */
+    void idle(Namespace namespace) {
+        if (namespace.parent() == null || closed.get()) {
+            return;
+        }
+        boolean hadSockets = namespace.hasAdapter();
+        if (hadSockets && !options.cleanupEmptyChildNamespaces()) {
+            return;
+        }
+        RecoveryOptions recovery = options.connectionStateRecovery();
+        if (hadSockets && recovery != null) {
+            long window = recovery.maxDisconnectionDuration();
+            long idleSince = namespace.idleSince();
+            try {
+                timers.schedule(() -> {
+                    if (namespace.idleSince() == idleSince) {
+                        remove(namespace);
+                    }
+                }, window, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                // the server is closing: it closes every namespace itself
+            }
+            return;
+        }
+        remove(namespace);
+    }
+
+    private void remove(Namespace namespace) {
+        boolean[] removed = new boolean[1];
+        namespaces.computeIfPresent(namespace.name(), (n, current) -> {
+            if (current != namespace || !namespace.unheld()) {
+                return current;
+            }
+            // under the map's lock for this name: a CONNECT looking it up waits, then makes a new child
+            namespace.parent().forget(namespace);
+            namespace.markRemoved();
+            namespaceCount.decrementAndGet();
+            removed[0] = true;
+            return null;
+        });
+        if (removed[0]) {
+            namespace.closeResources();
+        }
+    }
+
+    /** How many namespaces are live on this node (what {@link ServerOptions#maxNamespaces()} bounds). */
+    public int namespaceCount() {
+        return namespaceCount.get();
     }
 
     public Map<String, Namespace> namespaces() {
@@ -158,6 +289,10 @@ public final class Server {
         return sockets().timeout(millis);
     }
 
+    public BroadcastOperator timeout(java.time.Duration timeout) {
+        return sockets().timeout(timeout);
+    }
+
     public BroadcastOperator local() {
         return sockets().local();
     }
@@ -180,11 +315,21 @@ public final class Server {
 
     // ---- lifecycle ----
 
+    /**
+     * Binds and starts serving. When it cannot (a port in use), everything the server made is released before the
+     * exception (a {@link java.net.BindException}) is thrown, so that nothing keeps the JVM alive.
+     */
     public InetSocketAddress start(String host, int port) throws InterruptedException {
-        return engine.start(host, port);
+        try {
+            return engine.start(host, port);
+        } catch (Throwable e) {
+            close();
+            throw e;
+        }
     }
 
     /** Disconnects every local socket ("server shutting down"), closes the adapters, then the engine. */
+    @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
@@ -202,7 +347,7 @@ public final class Server {
             Thread.currentThread().interrupt();
         }
         for (Namespace namespace : namespaces.values()) {
-            namespace.adapter().close();
+            namespace.closeResources();
         }
         engine.stop();
         timers.shutdownNow();

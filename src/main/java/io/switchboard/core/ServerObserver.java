@@ -14,7 +14,10 @@ public interface ServerObserver {
     default void disconnected(Socket socket, String reason) {
     }
 
-    /** A namespace connection was refused: "invalid namespace", or the middleware's error message. */
+    /**
+     * A namespace connection was refused: "invalid namespace", or the middleware's error: its {@code data.code} when
+     * it has a textual one, else its message.
+     */
     default void connectRefused(String namespace, String reason) {
     }
 
@@ -38,6 +41,10 @@ public interface ServerObserver {
 
     /** A volatile packet was dropped for a client that was not keeping up. */
     default void volatileDropped() {
+    }
+
+    /** An application callback of this kind threw; the core logged it and carried on. */
+    default void handlerError(HandlerKind kind) {
     }
 
     ServerObserver NONE = new ServerObserver() {

@@ -11,6 +11,8 @@ public final class ServerOptions {
     private DecoderLimits decoderLimits = DecoderLimits.DEFAULTS;
     private Parser parser = Parser.DEFAULT;
     private int maxNamespacesPerSession = 32;
+    private int maxNamespaces = 1_000;
+    private boolean cleanupEmptyChildNamespaces;
     private int maxRoomsPerSocket = 1_000;
     private int maxAuthBytes = 16 * 1024;
     private AdapterFactory adapter = InMemoryAdapter::new;
@@ -81,6 +83,37 @@ public final class ServerOptions {
      */
     public ServerOptions maxNamespacesPerSession(int value) {
         this.maxNamespacesPerSession = positive("maxNamespacesPerSession", value);
+        return this;
+    }
+
+    public int maxNamespaces() {
+        return maxNamespaces;
+    }
+
+    /**
+     * Namespaces live on this node at once, the application's own and the dynamic children: a CONNECT that would
+     * create a child beyond them gets CONNECT_ERROR "Namespace limit reached" (observers hear the reason
+     * {@code namespace_limit}). The application's own ({@link Server#of(String)}) count but are never refused. A
+     * child that is removed ({@link #cleanupEmptyChildNamespaces}, or one no socket ever joined) frees its place.
+     */
+    public ServerOptions maxNamespaces(int value) {
+        this.maxNamespaces = positive("maxNamespaces", value);
+        return this;
+    }
+
+    public boolean cleanupEmptyChildNamespaces() {
+        return cleanupEmptyChildNamespaces;
+    }
+
+    /**
+     * As in the reference server: a dynamic child namespace whose last socket left is removed, its adapter closed
+     * (a cluster adapter unsubscribes from Redis); the next CONNECT to that name makes a new one. With connection
+     * state recovery on, the child stays for {@code maxDisconnectionDuration} after it became empty, so that its
+     * clients can still recover. Off by default, as in the reference. Whatever this says, a child that no socket
+     * ever joined (its CONNECTs were refused or abandoned) is removed at once.
+     */
+    public ServerOptions cleanupEmptyChildNamespaces(boolean value) {
+        this.cleanupEmptyChildNamespaces = value;
         return this;
     }
 

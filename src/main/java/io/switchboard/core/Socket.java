@@ -1,8 +1,10 @@
 package io.switchboard.core;
 
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import io.switchboard.engine.OutboundPacket;
 import io.switchboard.engine.SessionLoop;
 import io.switchboard.protocol.Packet;
 import io.switchboard.protocol.PacketType;
@@ -20,7 +23,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One client's connection to one namespace. Listeners run on the socket's event loop, one event at a time, as in
- * Node; register them in the connection handler. Emitting, joining and disconnecting are safe from any thread.
+ * Node; register them in the connection handler. Emitting, joining, leaving and disconnecting are safe from any
+ * thread: called elsewhere, they hop to the socket's loop (in call order) and return at once; on the loop they act
+ * at once. Whatever a listener throws is logged and counted ({@link ServerObserver#handlerError}), never more.
  */
 public final class Socket {
     private static final Logger log = LoggerFactory.getLogger(Socket.class);
@@ -41,7 +46,7 @@ public final class Socket {
     /** The client's loop, kept here so that a broadcast groups its recipients without going through the client. */
     private final SessionLoop loop;
     private final Handshake handshake;
-    /** Made on first use: most sockets never carry application data. */
+    /** Made on first use: most sockets never carry application data. Synchronized, as it takes null values. */
     private volatile Map<String, Object> data;
     /** The private session id that lets this socket be recovered; null when recovery is off. */
     private final String pid;
@@ -49,6 +54,10 @@ public final class Socket {
     /** Where the recovery log stood when this socket first connected. */
     private String connectOffset;
     private Set<String> roomsToRestore;
+    /** Rooms joined before the socket connected (in a middleware): joined with the CONNECT, so a refused one has none. */
+    private volatile Set<String> joinedEarly;
+    /** A save of this socket's state to a store keeping live sessions is scheduled for this loop turn. */
+    private volatile boolean stateSavePending;
     private volatile boolean connected;
     private volatile boolean disconnected;
     /** Whether the socket is in the room named by its id (held here rather than in the rooms index). */
@@ -62,13 +71,18 @@ public final class Socket {
     private List<Consumer<String>> disconnectingListeners;
     private List<Consumer<String>> disconnectListeners;
     private List<Consumer<Exception>> errorListeners;
-    private volatile Map<Long, AckCallback> pendingAcks;
-    /** Packets emitted before the CONNECT reply, or just after it (see onConnect); null once released. */
-    private List<Packet> held = new ArrayList<>(0);
+    private volatile Map<Long, PendingAck> pendingAcks;
+    /**
+     * What is written to this client before the CONNECT reply, or just after it (see afterConnectionHandlers),
+     * direct emits and broadcasts alike, in call order; null once released. Loop-confined.
+     */
+    private List<List<OutboundPacket>> held = new ArrayList<>(0);
     /** The CONNECT reply, written once the connection handlers have run. */
     private Packet pendingReply;
     /** Packets a recovered client missed, sent right after the CONNECT reply. */
     private List<ArrayNode> missedPackets = List.of();
+    /** For a recovered socket whose store needs it: what it missed, settled once it is back in its rooms. */
+    private SessionState.CatchUp catchUp;
 
     Socket(String id, String pid, Namespace namespace, Client client, Handshake handshake) {
         this.id = id;
@@ -96,6 +110,7 @@ public final class Socket {
         }
         this.roomsToRestore = session.rooms();
         this.missedPackets = restored.missedPackets();
+        this.catchUp = restored.catchUp();
     }
 
     public String id() {
@@ -110,14 +125,17 @@ public final class Socket {
         return handshake;
     }
 
-    /** Application data about this socket; JSON-able values, visible to other nodes through fetchSockets. */
+    /**
+     * Application data about this socket; JSON-able values (null included), visible to other nodes through
+     * fetchSockets. Safe to read and write from any thread; iterate it in a {@code synchronized (data)} block.
+     */
     public Map<String, Object> data() {
         Map<String, Object> existing = data;
         if (existing == null) {
             synchronized (this) {
                 existing = data;
                 if (existing == null) {
-                    existing = new ConcurrentHashMap<>();
+                    existing = Collections.synchronizedMap(new SocketData(this::stateChanged));
                     data = existing;
                 }
             }
@@ -138,13 +156,21 @@ public final class Socket {
         return pid;
     }
 
-    void connectOffset(String offset) {
-        this.connectOffset = offset;
-    }
-
     /** The rooms this socket is in, its own id included. */
     public Set<String> rooms() {
+        if (!connected && !disconnected) {
+            Set<String> early = joinedEarly;
+            return early == null ? Set.of() : Set.copyOf(early);
+        }
         return namespace.adapter().socketRooms(id);
+    }
+
+    /**
+     * The id of the connection (Engine.IO session) this socket uses, which its sockets in other namespaces share:
+     * what lives as long as the connection (a rate-limit budget) is kept by it.
+     */
+    public String connectionId() {
+        return client.session().id();
     }
 
     /** The Engine.IO transport in use: "polling" or "websocket". */
@@ -156,9 +182,33 @@ public final class Socket {
         return client;
     }
 
+    /** A copy of the data, safe to hand to another thread; it keeps null values (Map.copyOf would refuse them). */
     private Map<String, Object> dataSnapshot() {
         Map<String, Object> current = data;
-        return current == null ? Map.of() : Map.copyOf(current);
+        if (current == null) {
+            return Map.of();
+        }
+        synchronized (current) {
+            return Collections.unmodifiableMap(new HashMap<>(current));
+        }
+    }
+
+    private ServerObserver observer() {
+        return namespace.server().options().observer();
+    }
+
+    /** Calls application code on behalf of this socket: see {@link UserCode}. */
+    private boolean guarded(HandlerKind kind, String event, Runnable call) {
+        return UserCode.run(observer(), kind, id, event, call);
+    }
+
+    /** Runs the task now when on the socket's loop, else queues it there: the hop is paid only off the loop. */
+    private void onLoop(Runnable task) {
+        if (loop.inLoop()) {
+            task.run();
+        } else {
+            loop.execute(task);
+        }
     }
 
     SessionLoop loop() {
@@ -257,7 +307,17 @@ public final class Socket {
         if (args.length > 0 && args[args.length - 1] instanceof AckCallback callback) {
             emitWithCallback(event, Arrays.copyOf(args, args.length - 1), callback, 0);
         } else {
-            send(event, args, null);
+            send(event, args);
+        }
+        return this;
+    }
+
+    /** Emits asking the client to acknowledge; the callback (a lambda needs no cast) receives its answer. */
+    public Socket emit(String event, AckCallback callback, Object... args) {
+        if (callback == null) {
+            send(event, args);
+        } else {
+            emitWithCallback(event, args, callback, 0);
         }
         return this;
     }
@@ -274,6 +334,10 @@ public final class Socket {
         return new TimedEmitter(millis);
     }
 
+    public TimedEmitter timeout(Duration timeout) {
+        return timeout(timeout.toMillis());
+    }
+
     /** Emits with an acknowledgement bounded in time. */
     public final class TimedEmitter {
         private final long millis;
@@ -288,6 +352,13 @@ public final class Socket {
             }
             emitWithCallback(event, Arrays.copyOf(argsAndCallback, argsAndCallback.length - 1),
                     (AckCallback) argsAndCallback[argsAndCallback.length - 1], millis);
+        }
+
+        public void emit(String event, AckCallback callback, Object... args) {
+            if (callback == null) {
+                throw new IllegalArgumentException("timeout(...).emit needs an AckCallback");
+            }
+            emitWithCallback(event, args, callback, millis);
         }
 
         public CompletableFuture<ArrayNode> emitWithAck(String event, Object... args) {
@@ -309,25 +380,31 @@ public final class Socket {
 
     private void emitWithCallback(String event, Object[] args, AckCallback callback, long timeoutMillis) {
         checkEventName(event);
-        // one id space per namespace, shared with broadcasts, so a broadcast ack never replaces a direct one
-        long ackId = namespace.nextAckId();
-        long sentAt = System.nanoTime();
-        ServerObserver observer = namespace.server().options().observer();
-        expectAck(ackId, (error, answer) -> {
-            if (error == null) {
-                observer.ackRoundTrip(System.nanoTime() - sentAt);
-            }
-            callback.onAck(error, answer);
-        });
-        if (timeoutMillis > 0) {
-            client.loop().schedule(() -> {
-                AckCallback pending = removeAck(ackId);
-                if (pending != null) {
-                    pending.onAck(new AckTimeoutException("operation has timed out"), null);
+        // encoded on the caller's thread: the arguments are taken as they are at the call
+        ArrayNode data = namespace.server().json().event(event, args);
+        onLoop(() -> {
+            // one id space per namespace, shared with broadcasts, so a broadcast ack never replaces a direct one
+            long ackId = namespace.nextAckId();
+            long sentAt = System.nanoTime();
+            AckCallback timed = (error, answer) -> {
+                if (error == null) {
+                    observer().ackRoundTrip(System.nanoTime() - sentAt);
                 }
-            }, timeoutMillis);
-        }
-        send(event, args, ackId);
+                callback.onAck(error, answer);
+            };
+            Runnable cancelTimer = null;
+            if (timeoutMillis > 0) {
+                cancelTimer = loop.schedule(() -> {
+                    PendingAck pending = removeAck(ackId);
+                    if (pending != null) {
+                        callAck(pending.callback(), new AckTimeoutException("operation has timed out"), null);
+                    }
+                }, timeoutMillis);
+            }
+            expectAck(ackId, timed, cancelTimer);
+            notifyOutgoing(data);
+            packet(Packet.event(namespace.name(), data, ackId));
+        });
     }
 
     static void checkEventName(String event) {
@@ -336,26 +413,30 @@ public final class Socket {
         }
     }
 
-    private void send(String event, Object[] args, Long ackId) {
+    private void send(String event, Object[] args) {
         checkEventName(event);
+        // encoded on the caller's thread: the arguments are taken as they are at the call
         ArrayNode data = namespace.server().json().event(event, args);
-        notifyOutgoing(data);
-        RecoveryStore store = namespace.recovery();
-        if (store == null || ackId != null) {
-            packet(Packet.event(namespace.name(), data, ackId));
-            return;
-        }
-        // logged so that a reconnecting client gets it again; the offset rides as the last argument
-        store.append(data, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT))
-                .whenComplete((offset, error) -> {
-                    if (offset != null) {
-                        data.add(offset);
-                    }
-                    packet(Packet.event(namespace.name(), data, null));
-                });
+        onLoop(() -> sendOnLoop(data));
     }
 
-    /** Shows an outgoing event ({@code [name, ...args]}) to the onAnyOutgoing listeners, if there are any. */
+    private void sendOnLoop(ArrayNode data) {
+        notifyOutgoing(data);
+        RecoveryStore store = namespace.recovery();
+        if (store == null) {
+            packet(Packet.event(namespace.name(), data, null));
+            return;
+        }
+        // logged so that a reconnecting client gets it again; the offset rides as the last argument. The append
+        // returns at once, so this packet keeps its place among the acked and volatile ones sent around it.
+        data.add(store.append(data, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT)));
+        packet(Packet.event(namespace.name(), data, null));
+    }
+
+    /**
+     * Shows an outgoing event ({@code [name, ...args]}) to the onAnyOutgoing listeners, if there are any. On the
+     * socket's loop: direct emits and broadcasts (see {@link Fanout}) call it there.
+     */
     void notifyOutgoing(ArrayNode eventData) {
         if (anyOutgoingListeners == null || anyOutgoingListeners.isEmpty()) {
             return;
@@ -363,13 +444,21 @@ public final class Socket {
         ArrayNode rest = eventData.deepCopy();
         String event = rest.remove(0).asText();
         for (AnyListener listener : List.copyOf(anyOutgoingListeners)) {
-            listener.handle(event, rest);
+            guarded(HandlerKind.ANY_OUTGOING, event, () -> listener.handle(event, rest));
         }
     }
 
-    /** Registers the callback for an acknowledgement id, for direct emits and broadcasts alike. */
+    /** An acknowledgement awaited from the client, and the handle that cancels its timeout (null without one). */
+    private record PendingAck(AckCallback callback, Runnable cancelTimer) {
+    }
+
+    /** Registers the callback for an acknowledgement id of a broadcast; see {@link #dropAck}. */
     void expectAck(long ackId, AckCallback callback) {
-        Map<Long, AckCallback> acks = pendingAcks;
+        expectAck(ackId, callback, null);
+    }
+
+    private void expectAck(long ackId, AckCallback callback, Runnable cancelTimer) {
+        Map<Long, PendingAck> acks = pendingAcks;
         if (acks == null) {
             synchronized (this) {
                 acks = pendingAcks;
@@ -379,12 +468,30 @@ public final class Socket {
                 }
             }
         }
-        acks.put(ackId, callback);
+        acks.put(ackId, new PendingAck(callback, cancelTimer));
     }
 
-    private AckCallback removeAck(long ackId) {
-        Map<Long, AckCallback> acks = pendingAcks;
+    private PendingAck removeAck(long ackId) {
+        Map<Long, PendingAck> acks = pendingAcks;
         return acks == null ? null : acks.remove(ackId);
+    }
+
+    /** Forgets an acknowledgement no one waits for any more (a broadcast that timed out). */
+    void dropAck(long ackId) {
+        PendingAck pending = removeAck(ackId);
+        if (pending != null && pending.cancelTimer() != null) {
+            pending.cancelTimer().run();
+        }
+    }
+
+    /** How many acknowledgements this socket still waits for (each with its timer, if it has one). */
+    int pendingAckCount() {
+        Map<Long, PendingAck> acks = pendingAcks;
+        return acks == null ? 0 : acks.size();
+    }
+
+    private void callAck(AckCallback callback, Throwable error, ArrayNode args) {
+        guarded(HandlerKind.ACK, null, () -> callback.onAck(error, args));
     }
 
     void sendAck(long ackId, ArrayNode args) {
@@ -393,19 +500,27 @@ public final class Socket {
 
     /** Sends a packet to this client; before the CONNECT reply it waits, so nothing precedes the reply. */
     void packet(Packet packet) {
-        if (!client.loop().inLoop()) {
-            client.loop().execute(() -> packet(packet));
+        if (!loop.inLoop()) {
+            loop.execute(() -> packet(packet));
             return;
         }
         if (disconnected) {
             return;
         }
+        write(namespace.server().encode(packet), false);
+        observer().packetsOut(packet.type(), 1);
+    }
+
+    /**
+     * Writes encoded packets to this client, direct or broadcast, on the loop: while the CONNECT reply is held back
+     * they wait behind it, in call order.
+     */
+    void write(List<OutboundPacket> encoded, boolean isVolatile) {
         if (held != null) {
-            held.add(packet);
+            held.add(encoded);
             return;
         }
-        client.write(namespace.server().encode(packet), false);
-        namespace.server().options().observer().packetsOut(packet.type(), 1);
+        client.write(encoded, isVolatile);
     }
 
     // ---- rooms and broadcasting ----
@@ -419,24 +534,74 @@ public final class Socket {
      * {@link ServerOptions#maxRoomsPerSocket()} ({@link TooManyRoomsException}).
      */
     public Socket join(Collection<String> rooms) {
-        if (disconnected) {
-            return this;
-        }
         Set<String> wanted = Set.copyOf(rooms);
-        int limit = namespace.server().options().maxRoomsPerSocket();
-        Set<String> current = rooms();
-        if (current.size() + wanted.size() > limit) {
-            long added = wanted.stream().filter(room -> !current.contains(room)).count();
-            if (current.size() + added > limit) {
-                throw new TooManyRoomsException(limit);
-            }
+        if (!tryJoin(wanted)) {
+            throw new TooManyRoomsException(namespace.server().options().maxRoomsPerSocket());
         }
-        namespace.adapter().addAll(id, wanted);
         return this;
     }
 
+    /** {@code socketsJoin}: a socket the rooms would take past the limit is skipped, and the others still join. */
+    void joinOrSkip(Set<String> wanted) {
+        if (!tryJoin(wanted)) {
+            log.debug("socket {} not joined to {}: over maxRoomsPerSocket", id, wanted);
+        }
+    }
+
+    /**
+     * Joins all the rooms, or none when that would pass the limit (false). After the socket closed it does nothing,
+     * as in the reference: its rooms are gone and must stay gone.
+     *
+     * <p>Unlike emit and disconnect, a join (or leave) from another thread does not hop to the loop but acts at once,
+     * under the lock that {@link #onClose} takes to mark the socket closed: so a join can never land after the
+     * socket left its rooms, and {@code join("r"); to("r").emit(...)} from one thread reaches the socket, as in the
+     * reference (a hop would let the broadcast, which reads the rooms on the caller's thread, overtake the join).
+     */
+    private boolean tryJoin(Set<String> wanted) {
+        synchronized (this) {
+            if (disconnected) {
+                return true;
+            }
+            int limit = namespace.server().options().maxRoomsPerSocket();
+            Set<String> current = rooms();
+            if (current.size() + wanted.size() > limit) {
+                long added = wanted.stream().filter(room -> !current.contains(room)).count();
+                if (current.size() + added > limit) {
+                    return false;
+                }
+            }
+            if (!connected) {
+                // in a middleware: nothing enters the rooms index until the CONNECT is accepted
+                Set<String> early = joinedEarly;
+                if (early == null) {
+                    early = ConcurrentHashMap.newKeySet(4);
+                    joinedEarly = early;
+                }
+                early.addAll(wanted);
+                return true;
+            }
+            namespace.adapter().addAll(id, wanted);
+        }
+        stateChanged();
+        return true;
+    }
+
+    /** Leaves the room at once, from any thread (see {@link #tryJoin}); after close it does nothing. */
     public Socket leave(String room) {
-        namespace.adapter().del(id, room);
+        synchronized (this) {
+            if (disconnected) {
+                return this;
+            }
+            if (!connected) {
+                Set<String> early = joinedEarly;
+                if (early != null) {
+                    early.remove(room);
+                }
+                return this;
+            }
+            namespace.adapter().del(id, room);
+        }
+        stateChanged();
         return this;
     }
 
@@ -467,8 +632,8 @@ public final class Socket {
 
     /** With {@code close}, closes the whole underlying connection, every namespace of it included. */
     public Socket disconnect(boolean close) {
-        if (!client.loop().inLoop()) {
-            client.loop().execute(() -> disconnect(close));
+        if (!loop.inLoop()) {
+            loop.execute(() -> disconnect(close));
             return this;
         }
         if (!connected) {
@@ -492,51 +657,112 @@ public final class Socket {
      * tick (the official protocol suite) rely on it.
      */
     void onConnect(Packet connectReply) {
-        connected = true;
-        // the rooms of a recovered socket were within the limit when it joined them
-        namespace.adapter().addAll(id, Set.of(id));
-        if (roomsToRestore != null) {
-            namespace.adapter().addAll(id, roomsToRestore);
-            roomsToRestore = null;
+        if (pid != null && connectOffset == null && !recovered) {
+            // a new session: it will recover from where the log stands now, when it was accepted
+            connectOffset = namespace.recovery().head();
+        }
+        // under the lock joins take: a join from another thread lands either in the early rooms moved here, or in
+        // the rooms index after
+        synchronized (this) {
+            connected = true;
+            // the rooms of a recovered socket were within the limit when it joined them
+            namespace.adapter().addAll(id, Set.of(id));
+            if (roomsToRestore != null) {
+                namespace.adapter().addAll(id, roomsToRestore);
+                roomsToRestore = null;
+            }
+            Set<String> early = joinedEarly;
+            if (early != null) {
+                joinedEarly = null;
+                namespace.adapter().addAll(id, early);
+            }
+        }
+        if (catchUp != null) {
+            missedPackets = catchUp.settle(missedPackets, data -> packet(Packet.event(namespace.name(), data, null)));
+            catchUp = null;
         }
         pendingReply = connectReply;
+        stateChanged();
+    }
+
+    /**
+     * Tells a recovery store that keeps live sessions (Redis) that this socket's state changed, once per loop turn
+     * however many changes the turn made, so that the socket can be recovered even if this node dies.
+     */
+    private void stateChanged() {
+        RecoveryStore store = namespace.recovery();
+        if (store == null || pid == null || stateSavePending || disconnected || !store.keepsLiveSessions()) {
+            return;
+        }
+        stateSavePending = true;
+        loop.execute(() -> {
+            stateSavePending = false;
+            if (connected && !disconnected) {
+                store.update(sessionState());
+            }
+        });
+    }
+
+    private SessionState sessionState() {
+        return new SessionState(id, pid, rooms(), dataSnapshot(), connectOffset == null ? "" : connectOffset);
     }
 
     /**
      * The connection handlers have run (so the rooms they join exist before the client can act): write the reply
-     * and what a recovered client missed, and release the rest a millisecond later.
+     * and what a recovered client missed, then what was emitted or broadcast to the socket meanwhile, in that order.
+     * Over websocket the rest follows a millisecond later, so that the reply and what follows reach the client as
+     * separate reads, as they do from the reference server (clients that take one message per tick, as the official
+     * protocol suite, rely on it); what comes in that millisecond waits behind, in order. Over polling everything
+     * goes at once, so that the first response carries all that is ready.
      */
     void afterConnectionHandlers() {
-        writeReply();
-        if (disconnected) {
-            releaseHeld();
+        if (disconnected || !"websocket".equals(transport())) {
+            List<OutboundPacket> all = new ArrayList<>(replyPackets());
+            List<List<OutboundPacket>> waiting = held;
+            held = null;
+            if (waiting != null) {
+                waiting.forEach(all::addAll);
+            }
+            if (!all.isEmpty()) {
+                client.write(all, false);
+            }
         } else {
-            client.loop().schedule(this::releaseHeld, HOLD_AFTER_CONNECT_MS);
+            writeReply();
+            loop.schedule(this::releaseHeld, HOLD_AFTER_CONNECT_MS);
         }
     }
 
     private void writeReply() {
+        List<OutboundPacket> reply = replyPackets();
+        if (!reply.isEmpty()) {
+            client.write(reply, false);
+        }
+    }
+
+    /** The CONNECT reply and what a recovered client missed, encoded; empty once taken. */
+    private List<OutboundPacket> replyPackets() {
         Packet reply = pendingReply;
         if (reply == null) {
-            return;
+            return List.of();
         }
         pendingReply = null;
-        client.write(namespace.server().encode(reply), false);
+        List<OutboundPacket> packets = new ArrayList<>(namespace.server().encode(reply));
         for (ArrayNode missed : missedPackets) {
-            client.write(namespace.server().encode(Packet.event(namespace.name(), missed, null)), false);
+            packets.addAll(namespace.server().encode(Packet.event(namespace.name(), missed, null)));
         }
         missedPackets = List.of();
+        return packets;
     }
 
     private void releaseHeld() {
-        List<Packet> waiting = held;
+        List<List<OutboundPacket>> waiting = held;
         held = null;
         if (waiting == null) {
             return;
         }
-        for (Packet packet : waiting) {
+        for (List<OutboundPacket> packets : waiting) {
             // written even if the socket disconnected meanwhile: its DISCONNECT packet may be among them
-            client.write(namespace.server().encode(packet), false);
+            client.write(packets, false);
         }
     }
 
@@ -568,19 +794,29 @@ public final class Socket {
             dispatch(event);
             return;
         }
-        packetMiddlewares.get(index).handle(event, error -> client.loop().execute(() -> {
+        PacketMiddleware middleware = packetMiddlewares.get(index);
+        Consumer<Exception> next = error -> onLoop(() -> {
             if (error != null) {
                 emitError(error);
             } else if (connected) {
                 runPacketMiddlewares(event, index + 1);
             }
-        }));
+        });
+        try {
+            middleware.handle(event, next);
+        } catch (VirtualMachineError e) {
+            throw e;
+        } catch (Throwable e) {
+            // a middleware that throws refuses the event, as one that passes an error would
+            UserCode.failed(observer(), HandlerKind.PACKET_MIDDLEWARE, id, event.name(), e);
+            emitError(e instanceof Exception exception ? exception : new RuntimeException(e));
+        }
     }
 
     private void dispatch(Event event) {
         if (anyListeners != null) {
             for (AnyListener listener : List.copyOf(anyListeners)) {
-                listener.handle(event.name(), event.args());
+                guarded(HandlerKind.ANY, event.name(), () -> listener.handle(event.name(), event.args()));
             }
         }
         List<EventHandler> list = handlers == null ? null : handlers.get(event.name());
@@ -588,11 +824,7 @@ public final class Socket {
             return;
         }
         for (EventHandler handler : List.copyOf(list)) {
-            try {
-                handler.handle(event);
-            } catch (RuntimeException e) {
-                log.warn("handler of event '{}' on socket {} failed", event.name(), id, e);
-            }
+            guarded(HandlerKind.EVENT, event.name(), () -> handler.handle(event));
         }
     }
 
@@ -602,15 +834,19 @@ public final class Socket {
             return;
         }
         for (Consumer<Exception> listener : List.copyOf(errorListeners)) {
-            listener.accept(error);
+            guarded(HandlerKind.ERROR, null, () -> listener.accept(error));
         }
     }
 
     private void onAck(Packet packet) {
-        AckCallback callback = removeAck(packet.ackId());
-        if (callback != null) {
-            callback.onAck(null, (ArrayNode) packet.data());
+        PendingAck pending = removeAck(packet.ackId());
+        if (pending == null) {
+            return;
         }
+        if (pending.cancelTimer() != null) {
+            pending.cancelTimer().run();
+        }
+        callAck(pending.callback(), null, (ArrayNode) packet.data());
     }
 
     /** Leaves every room and the namespace, telling the listeners (disconnecting first, while rooms are readable). */
@@ -620,18 +856,30 @@ public final class Socket {
         }
         if (disconnectingListeners != null) {
             for (Consumer<String> listener : List.copyOf(disconnectingListeners)) {
-                listener.accept(reason);
+                guarded(HandlerKind.DISCONNECTING, "disconnecting", () -> listener.accept(reason));
             }
         }
-        disconnected = true;
-        connected = false;
+        synchronized (this) {
+            // from here on a join from another thread does nothing (see tryJoin), so delAll below is final
+            disconnected = true;
+            connected = false;
+        }
         // whatever waits goes out now, before the connection may close (disconnect(true) in a connection handler)
         writeReply();
         releaseHeld();
         RecoveryStore store = namespace.recovery();
-        if (store != null && RECOVERABLE.contains(reason)) {
-            store.save(new SessionState(id, pid, rooms(), dataSnapshot(), connectOffset == null ? "" : connectOffset),
-                    namespace.server().options().connectionStateRecovery().maxDisconnectionDuration());
+        if (store != null && pid != null) {
+            try {
+                if (RECOVERABLE.contains(reason)) {
+                    store.save(sessionState(),
+                            namespace.server().options().connectionStateRecovery().maxDisconnectionDuration());
+                } else {
+                    store.forget(pid);
+                }
+            } catch (RuntimeException e) {
+                // the cleanup below must run whatever the store did
+                log.warn("the recovery store failed to keep the session of socket {}", id, e);
+            }
         }
         namespace.adapter().delAll(id);
         namespace.remove(this);
@@ -639,7 +887,7 @@ public final class Socket {
         namespace.server().options().observer().disconnected(this, reason);
         if (disconnectListeners != null) {
             for (Consumer<String> listener : List.copyOf(disconnectListeners)) {
-                listener.accept(reason);
+                guarded(HandlerKind.DISCONNECT, "disconnect", () -> listener.accept(reason));
             }
         }
     }

@@ -153,7 +153,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                            EngineOptions.Transport transport, HandshakeRequest handshake) {
         // the reference server treats a missing or unknown EIO as protocol 3, which it does not speak by default
         if (!"4".equals(handshake.queryParam("EIO"))) {
-            refuse(ctx, keepAlive, origin, EngineError.UNSUPPORTED_PROTOCOL_VERSION);
+            refuse(ctx, keepAlive, origin, EngineError.UNSUPPORTED_PROTOCOL_VERSION, handshake);
             return;
         }
         if (transport == EngineOptions.Transport.WEBSOCKET) {
@@ -204,11 +204,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         if (!isRfc6455Upgrade(req)) {
-            refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+            refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST, handshake);
             return;
         }
         if (!originAllowed(origin, req)) {
-            refuse(ctx, keepAlive, origin, EngineError.FORBIDDEN);
+            refuse(ctx, keepAlive, origin, EngineError.FORBIDDEN, handshake);
             return;
         }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
@@ -216,6 +216,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 scheme + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null, true,
                 options.maxHttpBufferSize()).newHandshaker(req);
         if (handshaker == null) {
+            options.observer().refused(EngineError.BAD_REQUEST, handshake);
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
@@ -285,7 +286,13 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void refuse(ChannelHandlerContext ctx, boolean keepAlive, String origin, EngineError error) {
-        options.observer().refused(error, null);
+        refuse(ctx, keepAlive, origin, error, null);
+    }
+
+    /** {@code handshake}: the request that was let through {@link AllowRequest} and now opens no session, or null. */
+    private void refuse(ChannelHandlerContext ctx, boolean keepAlive, String origin, EngineError error,
+                        HandshakeRequest handshake) {
+        options.observer().refused(error, handshake);
         FullHttpResponse response = HttpReplies.error(error);
         CorsHeaders.apply(options.cors(), origin, response.headers());
         HttpReplies.write(ctx, response, keepAlive);

@@ -21,8 +21,18 @@ public interface EngineObserver {
     default void slowConsumer(EngineSession session) {
     }
 
-    /** A request was refused with an Engine.IO error before any session was opened or found. */
+    /**
+     * A request was refused with an Engine.IO error before any session was opened or found. {@code request} is the
+     * handshake when one was read (after {@link AllowRequest} let it through, it then opens no session), else null.
+     */
     default void refused(EngineError error, HandshakeRequest request) {
+    }
+
+    /**
+     * A TCP connection was closed before it became a session: refused when accepted, or closed by a deadline. The
+     * reason is a short code, one of {@link ConnectionRefusal#ALL} or a {@link ConnectionGate}'s own.
+     */
+    default void connectionRefused(String reason) {
     }
 
     EngineObserver NONE = new EngineObserver() {

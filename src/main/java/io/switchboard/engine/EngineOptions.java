@@ -41,6 +41,14 @@ public final class EngineOptions {
     private int maxHeaderSize = 16 * 1024;
     private int maxHeaderCount = 100;
     private int ioThreads = Runtime.getRuntime().availableProcessors();
+    private int maxConnections;
+    private int reservedConnections;
+    private Set<String> reservedPaths = Set.of();
+    private ConnectionGate connectionGate = ConnectionGate.NONE;
+    private long httpIdleTimeout = 15_000;
+    private long requestHeadTimeout = 10_000;
+    private long httpRequestBodyTimeout = 30_000;
+    private long websocketHandshakeTimeout = 10_000;
 
     public String path() {
         return path;
@@ -206,6 +214,103 @@ public final class EngineOptions {
         return this;
     }
 
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /**
+     * The most TCP connections this node serves at once; one more is closed as soon as it is accepted, before any
+     * byte of it is read ({@link ConnectionRefusal#CONNECTION_LIMIT}). 0, the default, for no cap.
+     */
+    public EngineOptions maxConnections(int count) {
+        this.maxConnections = (int) notNegative("maxConnections", count);
+        return this;
+    }
+
+    public int reservedConnections() {
+        return reservedConnections;
+    }
+
+    public Set<String> reservedPaths() {
+        return reservedPaths;
+    }
+
+    /**
+     * Connections accepted beyond {@link #maxConnections} for the given paths only (health checks, metrics), so that
+     * a node full of clients still answers its probes: such a connection serves one request to one of these paths
+     * and is closed after it; any other request on it gets 503. 0 connections, the default, for none.
+     */
+    public EngineOptions reservedConnections(int count, Set<String> paths) {
+        this.reservedConnections = (int) notNegative("reservedConnections", count);
+        this.reservedPaths = Set.copyOf(paths);
+        return this;
+    }
+
+    public ConnectionGate connectionGate() {
+        return connectionGate;
+    }
+
+    /** Asked about every accepted TCP connection, e.g. to limit connections per client address. */
+    public EngineOptions connectionGate(ConnectionGate value) {
+        this.connectionGate = value == null ? ConnectionGate.NONE : value;
+        return this;
+    }
+
+    public long httpIdleTimeout() {
+        return httpIdleTimeout;
+    }
+
+    /**
+     * How long an HTTP connection may stay without a request, after it opened or after its last response (keep-alive),
+     * before it is closed ({@link ConnectionRefusal#IDLE_TIMEOUT}). A long-polling request waiting for its answer is
+     * not idle.
+     */
+    public EngineOptions httpIdleTimeout(long millis) {
+        this.httpIdleTimeout = positive("httpIdleTimeout", millis);
+        return this;
+    }
+
+    public long requestHeadTimeout() {
+        return requestHeadTimeout;
+    }
+
+    /**
+     * How long a request head (request line and headers) may take from its first byte; a slower one (slowloris) gets
+     * 408 and a closed connection ({@link ConnectionRefusal#REQUEST_TIMEOUT}).
+     */
+    public EngineOptions requestHeadTimeout(long millis) {
+        this.requestHeadTimeout = positive("requestHeadTimeout", millis);
+        return this;
+    }
+
+    public long httpRequestBodyTimeout() {
+        return httpRequestBodyTimeout;
+    }
+
+    /**
+     * How long a request body may take after its head, as the reference's {@code httpRequestBodyTimeout}; a slower
+     * one gets 408 and a closed connection ({@link ConnectionRefusal#BODY_TIMEOUT}).
+     */
+    public EngineOptions httpRequestBodyTimeout(long millis) {
+        this.httpRequestBodyTimeout = positive("httpRequestBodyTimeout", millis);
+        return this;
+    }
+
+    public long websocketHandshakeTimeout() {
+        return websocketHandshakeTimeout;
+    }
+
+    /**
+     * How long a websocket upgrade request may wait, from its head, for the switch to websocket (an
+     * {@link AllowRequest} that never answers, say); then the connection is closed
+     * ({@link ConnectionRefusal#HANDSHAKE_TIMEOUT}). An Engine.IO upgrade of a polling session that stalls after the
+     * switch is bounded by {@link #upgradeTimeout}.
+     */
+    public EngineOptions websocketHandshakeTimeout(long millis) {
+        this.websocketHandshakeTimeout = positive("websocketHandshakeTimeout", millis);
+        return this;
+    }
+
     public EngineObserver observer() {
         return observer;
     }
@@ -221,6 +326,13 @@ public final class EngineOptions {
             return new String[] {"websocket"};
         }
         return new String[0];
+    }
+
+    private static long notNegative(String name, long value) {
+        if (value < 0) {
+            throw new IllegalArgumentException(name + " must not be negative, was " + value);
+        }
+        return value;
     }
 
     private static long positive(String name, long value) {

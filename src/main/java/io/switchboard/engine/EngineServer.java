@@ -49,6 +49,7 @@ public final class EngineServer {
     static final String HTTP_ROUTE_PREFIX = "http-route-";
     static final String NOT_FOUND = "not-found";
     static final String HTTP_HEAD_GUARD = "http-head-guard";
+    static final String HTTP_CODEC = "http";
 
     private final EngineOptions options;
     private final Consumer<EngineSession> onConnection;
@@ -60,6 +61,7 @@ public final class EngineServer {
      */
     private final Map<io.netty.channel.EventLoop, NettySessionLoop> sessionLoops = new ConcurrentHashMap<>();
     private final SessionIds ids = new SessionIds();
+    private final ConnectionAdmission admission;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -67,6 +69,7 @@ public final class EngineServer {
     public EngineServer(EngineOptions options, Consumer<EngineSession> onConnection) {
         this.options = options;
         this.onConnection = onConnection;
+        this.admission = new ConnectionAdmission(options);
     }
 
     public EngineOptions options() {
@@ -91,6 +94,11 @@ public final class EngineServer {
         return sessions.values();
     }
 
+    /** TCP connections open on the main port now: HTTP ones, websockets, and those not yet either. */
+    public int connectionCount() {
+        return admission.open();
+    }
+
     /** Binds and starts serving; returns the bound address (port 0 picks a free one). */
     public InetSocketAddress start(String host, int port) throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
@@ -107,19 +115,51 @@ public final class EngineServer {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        configure(ch.pipeline());
+                        ConnectionAdmission.Verdict verdict = admission.admit(ch);
+                        if (verdict != ConnectionAdmission.Verdict.REFUSED) {
+                            configure(ch.pipeline(), verdict == ConnectionAdmission.Verdict.RESERVED);
+                        }
                     }
                 });
-        serverChannel = bootstrap.bind(host, port).sync().channel();
+        try {
+            serverChannel = bootstrap.bind(host, port).sync().channel();
+        } catch (Throwable e) {
+            // a port in use: the loops just made would keep the JVM alive for nothing
+            shutdownLoops();
+            if (e instanceof java.io.IOException && !(e instanceof java.net.BindException)) {
+                // epoll reports it as its own IOException; callers look for the JDK's, as with NIO
+                java.net.BindException bind = new java.net.BindException("cannot bind " + host + ":" + port + ": "
+                        + e.getMessage());
+                bind.initCause(e);
+                throw EngineServer.<RuntimeException>sneaky(bind);
+            }
+            throw e;
+        }
         InetSocketAddress address = (InetSocketAddress) serverChannel.localAddress();
         log.debug("engine bound to {} ({})", address, epoll ? "epoll" : "nio");
         return address;
     }
 
+    /** Throws a checked exception where the signature cannot say so, as Netty's bind does. */
+    @SuppressWarnings("unchecked")
+    private static <T extends Throwable> T sneaky(Throwable e) throws T {
+        throw (T) e;
+    }
+
+    /** The handlers of an ordinary connection (also what the fuzz tests drive without a socket). */
     private void configure(ChannelPipeline pipeline) {
-        pipeline.addLast("http", new HttpServerCodec(new HttpDecoderConfig()
+        configure(pipeline, false);
+    }
+
+    private void configure(ChannelPipeline pipeline, boolean reserved) {
+        pipeline.addLast(HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
                 .setMaxInitialLineLength(options.maxInitialLineLength())
                 .setMaxHeaderSize(options.maxHeaderSize())));
+        HttpDeadlines.install(pipeline, HTTP_CODEC, options);
+        if (reserved) {
+            pipeline.addLast(ReservedPathGuard.NAME, new ReservedPathGuard(options.reservedPaths(),
+                    options.observer()));
+        }
         pipeline.addLast(HTTP_HEAD_GUARD, new RequestHeadGuard(options.maxHeaderCount()));
         if (options.httpCompression()) {
             pipeline.addLast("http-compressor", new HttpContentCompressor(COMPRESSION_THRESHOLD,
@@ -155,6 +195,10 @@ public final class EngineServer {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        shutdownLoops();
+    }
+
+    private void shutdownLoops() {
         if (workerGroup != null) {
             workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
             bossGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();

@@ -112,7 +112,7 @@ final class Commands {
     static void printProblems(PrintWriter err, ConfigException e) {
         err.println("switchboard: the configuration cannot be used:");
         for (String problem : e.problems()) {
-            err.println("  - " + problem);
+            err.println("  - " + UrlMask.maskIn(problem));
         }
     }
 
@@ -152,22 +152,30 @@ final class Commands {
             SwitchboardServer server;
             try {
                 Config loaded = ConfigLoader.load(file, context.env, overrides);
+                LogFormat.apply(loaded.get(ConfigKeys.LOGGING_FORMAT));   // before the first line is logged
                 org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Main.class);
                 log.info("Switchboard {} starting with {}", Main.version(),
                         file == null ? "the embedded defaults (no --config)" : "config file " + file);
                 loaded.warnings().forEach(log::warn);
                 server = SwitchboardServer.create(loaded);
             } catch (ConfigException e) {
+                List<String> fromCommandLine = e.problems().stream()
+                        .filter(problem -> problem.contains("(" + ConfigLoader.COMMAND_LINE + ")")).toList();
+                if (!fromCommandLine.isEmpty()) {   // a bad --port or --host is a bad command line: exit 2
+                    throw new CommandLine.ParameterException(spec.commandLine(), UrlMask.maskIn(
+                            String.join("; ", fromCommandLine).replace("server.port (command line)", "--port")
+                                    .replace("server.host (command line)", "--host")));
+                }
                 printProblems(err, e);
                 return CONFIG_ERROR;
             } catch (StartupException e) {
-                err.println("switchboard: cannot start: " + e.getMessage());
+                err.println("switchboard: cannot start: " + UrlMask.maskIn(e.getMessage()));
                 return STARTUP_ERROR;
             }
             try {
                 server.start();
             } catch (StartupException e) {
-                err.println("switchboard: cannot start: " + e.getMessage());
+                err.println("switchboard: cannot start: " + UrlMask.maskIn(e.getMessage()));
                 return STARTUP_ERROR;
             }
             context.started = server;

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import io.switchboard.adapter.redis.RedisAdapterFactory;
 import io.switchboard.adapter.redis.RedisAdapterOptions;
+import io.switchboard.core.Middleware;
 import io.switchboard.core.RecoveryOptions;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
@@ -21,6 +22,7 @@ import io.switchboard.engine.EngineOptions;
 import io.switchboard.server.api.ApiHttpHandler;
 import io.switchboard.server.api.ApiKeys;
 import io.switchboard.server.api.ApiRouter;
+import io.switchboard.server.api.OrgApiKeys;
 import io.switchboard.server.api.ServerApiBackend;
 import io.switchboard.server.auth.AuthMiddleware;
 import io.switchboard.server.auth.AuthSettings;
@@ -30,6 +32,7 @@ import io.switchboard.server.config.Config;
 import io.switchboard.server.config.ConfigKeys;
 import io.switchboard.server.presence.InMemoryPresenceStore;
 import io.switchboard.server.presence.Presence;
+import io.switchboard.server.presence.PresenceAccess;
 import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.presence.RedisPresenceStore;
 import io.switchboard.server.health.Health;
@@ -43,6 +46,8 @@ import io.switchboard.server.drain.Drain;
 import io.switchboard.server.ratelimit.AddressLimiter;
 import io.switchboard.server.ratelimit.EventRateLimiter;
 import io.switchboard.server.ratelimit.RateLimitSettings;
+import io.switchboard.server.ratelimit.RateLimits;
+import io.switchboard.server.ratelimit.Refusal;
 import io.switchboard.server.rooms.RoomHandlers;
 import io.switchboard.server.rooms.RoomPolicy;
 import io.switchboard.server.web.ClientBundleHttpHandler;
@@ -57,6 +62,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class SwitchboardServer {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardServer.class);
+    /** Connections beyond limits.maxConnections for /healthz, /readyz and /metrics, when on the main port. */
+    static final int HEALTH_HEADROOM = 16;
 
     private final Config config;
     private final AuthSettings auth;
@@ -98,6 +105,11 @@ public final class SwitchboardServer {
                 .maxHeaderSize(config.get(ConfigKeys.MAX_HTTP_HEADER_SIZE))
                 .maxHeaderCount(config.get(ConfigKeys.MAX_HTTP_HEADER_COUNT))
                 .maxInitialLineLength(config.get(ConfigKeys.MAX_HTTP_REQUEST_LINE))
+                .maxConnections(connectionCap(config.get(ConfigKeys.MAX_CONNECTIONS)))
+                .httpIdleTimeout(config.get(ConfigKeys.HTTP_IDLE_TIMEOUT))
+                .requestHeadTimeout(config.get(ConfigKeys.REQUEST_HEAD_TIMEOUT))
+                .httpRequestBodyTimeout(config.get(ConfigKeys.HTTP_REQUEST_BODY_TIMEOUT))
+                .websocketHandshakeTimeout(config.get(ConfigKeys.WEBSOCKET_HANDSHAKE_TIMEOUT))
                 .transports(transports(config.get(ConfigKeys.TRANSPORTS)))
                 .cors(cors(config.get(ConfigKeys.CORS_ORIGINS), config.get(ConfigKeys.CORS_CREDENTIALS)));
         int ioThreads = config.get(ConfigKeys.IO_THREADS);
@@ -108,6 +120,9 @@ public final class SwitchboardServer {
                 .connectTimeout(config.get(ConfigKeys.CONNECT_TIMEOUT))
                 .parser(Parser.fromName(config.get(ConfigKeys.PARSER)))
                 .maxNamespacesPerSession(config.get(ConfigKeys.MAX_NAMESPACES_PER_SESSION))
+                .maxNamespaces(config.get(ConfigKeys.MAX_NAMESPACES))
+                // "*" lets any client name a namespace: one that empties goes, with its Redis subscriptions
+                .cleanupEmptyChildNamespaces(true)
                 .maxAuthBytes(config.get(ConfigKeys.MAX_AUTH_BYTES))
                 .maxRoomsPerSocket(coreRoomLimit(config.get(ConfigKeys.MAX_ROOMS_PER_SOCKET)))
                 .decoderLimits(DecoderLimits.DEFAULTS
@@ -119,14 +134,22 @@ public final class SwitchboardServer {
         RateLimitSettings limits = RateLimitSettings.from(config);
         AddressLimiter addressLimiter = AddressLimiter.from(limits);
         Drain drain = new Drain(config.get(ConfigKeys.DRAIN_GRACE_PERIOD), config.get(ConfigKeys.DRAIN_DEADLINE));
-        engine.allowRequest(drain.gate(addressLimiter.active() ? addressLimiter : null));
-        engine.observer(addressLimiter.active() ? addressLimiter.observing(metrics.engineObserver())
-                : metrics.engineObserver());
+        RateLimits rateLimits = new RateLimits(limits, auth.claims(), metrics::rateLimited,
+                metrics.refusals("switchboard.rate.limit.refusals", "refusals of the rate limits, by reason",
+                        Refusal.ALL));
+        for (String kind : List.of("connections", "users", "addresses")) {
+            metrics.gauge("switchboard.rate.limit.tracked", "connections, users and addresses with budgets in memory",
+                    () -> rateLimits.tracked(kind), "kind", kind);
+        }
+        engine.allowRequest(drain.gate(rateLimits.door(addressLimiter.active() ? addressLimiter : null)));
+        engine.connectionGate(addressLimiter);
+        engine.observer(rateLimits.observing(addressLimiter.active()
+                ? addressLimiter.observing(metrics.engineObserver()) : metrics.engineObserver()));
         options.observer(metrics.serverObserver());
         Health health = new Health();
         if (config.get(ConfigKeys.RECOVERY_ENABLED)) {
             options.connectionStateRecovery(new RecoveryOptions(config.get(ConfigKeys.RECOVERY_MAX_DISCONNECTION),
-                    config.get(ConfigKeys.RECOVERY_SKIP_MIDDLEWARES)));
+                    config.get(ConfigKeys.RECOVERY_SKIP_MIDDLEWARES), config.get(ConfigKeys.RECOVERY_STORE_TIMEOUT)));
         }
         RedisAdapterFactory redis = null;
         if ("redis".equals(config.get(ConfigKeys.ADAPTER_TYPE))) {
@@ -134,31 +157,34 @@ public final class SwitchboardServer {
             // sessions and missed packets in Redis too: a client recovers on whichever node it reconnects to
             options.adapter(redis).recoveryStore(redis.recoveryStores());
             metrics.bindRedis(redis::isConnected, redis::malformedCount);
+            metrics.bindRedisInbox(redis::inboxDroppedCount);
             redis.onRequestLatency(metrics.bindAdapterTraffic(redis::publishedCount, redis::receivedCount,
                     redis::requestTimeoutCount));
             health.check("redis", redis::isConnected, "Redis unreachable");
         }
         JwksKeys jwks = auth.jwksUrl() == null ? null : new JwksKeys(auth.jwksUrl(),
                 Duration.ofSeconds(config.get(ConfigKeys.JWKS_TIMEOUT_SECONDS)),
-                config.get(ConfigKeys.JWKS_CACHE_SECONDS) * 1000, config.get(ConfigKeys.JWKS_MIN_REFRESH_SECONDS) * 1000);
+                config.get(ConfigKeys.JWKS_CACHE_SECONDS) * 1000, config.get(ConfigKeys.JWKS_MIN_REFRESH_SECONDS) * 1000,
+                metrics.bindJwks(JwksKeys.FAILURE_REASONS));
         Server server = new Server(options);
         AuthMiddleware authentication = new AuthMiddleware(auth, new JwtVerifier(auth, jwks));
         RoomHandlers rooms = new RoomHandlers(new RoomPolicy(config.get(ConfigKeys.ROOM_POLICIES)), auth.claims(),
                 config.get(ConfigKeys.MAX_ROOMS_PER_SOCKET), config.get(ConfigKeys.MAX_ROOM_NAME_LENGTH));
-        EventRateLimiter eventLimiter = new EventRateLimiter(limits, metrics::rateLimited);
-        server.use(authentication).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
+        EventRateLimiter eventLimiter = rateLimits.eventLimiter();
+        Middleware guarded = rateLimits.guard(authentication);   // CONNECT budgets and cooldown around it
+        server.use(guarded).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
                 .onConnection(rooms);
-        AdminNamespace.install(server, config, auth.claims(), authentication).onConnection(eventLimiter);
+        AdminNamespace.install(server, config, auth.claims(), guarded).onConnection(eventLimiter);
         List<String> namespaces = config.get(ConfigKeys.NAMESPACES);
         if (!namespaces.isEmpty()) {
             var allowed = Glob.anyOf(namespaces);
             server.of(name -> !name.equals("/") && !name.equals(AdminNamespace.NAME) && allowed.test(name))
-                    .use(authentication).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
+                    .use(guarded).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
                     .onConnection(rooms);
         }
         Presence presence = presence(config, server, redis, auth);
-        ApiRouter api = new ApiRouter(new ApiKeys(config.get(ConfigKeys.API_KEYS)), new ServerApiBackend(server),
-                presence);
+        ApiRouter api = new ApiRouter(new ApiKeys(config.get(ConfigKeys.API_KEYS)),
+                new OrgApiKeys(config.get(ConfigKeys.API_ORG_KEYS)), new ServerApiBackend(server), presence);
         server.engine().httpRoute(() -> new ApiHttpHandler(api));
         web(server, config, auth);
         metrics.bind(server);
@@ -176,6 +202,8 @@ public final class SwitchboardServer {
                 server.engine().httpRoute(() -> new MetricsHttpHandler(metrics));
             }
             server.engine().httpRoute(() -> new HealthHttpHandler(health));
+            // a node full of clients still answers its probes and scrapers (a separate metrics.port is never capped)
+            engine.reservedConnections(HEALTH_HEADROOM, Set.of("/healthz", "/readyz", "/metrics"));
         }
         SwitchboardServer created = new SwitchboardServer(config, auth, server, jwks, metrics, health);
         created.management = management;
@@ -214,8 +242,11 @@ public final class SwitchboardServer {
         PresenceStore store = redis == null ? new InMemoryPresenceStore(retention)
                 : new RedisPresenceStore(redis.commands(), config.get(ConfigKeys.REDIS_KEY_PREFIX) + ":presence:",
                         config.get(ConfigKeys.PRESENCE_TTL), retention);
+        PresenceAccess access = new PresenceAccess(new RoomPolicy(config.get(ConfigKeys.ROOM_POLICIES)),
+                PresenceAccess.Visibility.of(config.get(ConfigKeys.PRESENCE_VISIBILITY)));
         Presence presence = new Presence(server, store, auth.claims(),
-                Presence.Audience.of(config.get(ConfigKeys.PRESENCE_AUDIENCE)));
+                Presence.Audience.of(config.get(ConfigKeys.PRESENCE_AUDIENCE)), access,
+                config.get(ConfigKeys.PRESENCE_OFFLINE_GRACE));
         server.onConnection(presence);
         return presence;
     }
@@ -225,14 +256,36 @@ public final class SwitchboardServer {
                 .url(config.get(ConfigKeys.REDIS_URL_OPTION))
                 .key(config.get(ConfigKeys.REDIS_KEY_PREFIX))
                 .requestsTimeout(config.get(ConfigKeys.REDIS_REQUESTS_TIMEOUT))
-                .sharded(config.get(ConfigKeys.REDIS_SHARDED));
+                .sharded(config.get(ConfigKeys.REDIS_SHARDED))
+                .clientName(config.get(ConfigKeys.REDIS_CLIENT_NAME));
         try {
             return RedisAdapterFactory.connect(redis);
         } catch (RuntimeException e) {
             String url = config.toTree(true).path("adapter").path("redis").path("url").asText();
+            // a parse error quotes pieces of the URL, password included: never shown
+            String why = e instanceof IllegalArgumentException
+                    ? "the URL cannot be read (percent-encode / @ : ? # in the password: %2F %40 %3A %3F %23)"
+                    : UrlMask.maskIn(e.getMessage());
             throw new StartupException("cannot connect to Redis at " + url + " (adapter.redis.url, "
-                    + ConfigKeys.REDIS_URL_OPTION.env() + "): " + e.getMessage(), e);
+                    + ConfigKeys.REDIS_URL_OPTION.env() + "): " + why, e);
         }
+    }
+
+    /**
+     * limits.maxConnections, where 0 leaves a tenth of the process's descriptor limit (at least 64) for everything
+     * else a node opens: Redis, files, the management port, the JVM's own. No cap where the limit cannot be read.
+     */
+    static int connectionCap(int configured) {
+        if (configured > 0) {
+            return configured;
+        }
+        if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+                instanceof com.sun.management.UnixOperatingSystemMXBean unix) {
+            long max = unix.getMaxFileDescriptorCount();
+            long cap = max - Math.max(64, max / 10);
+            return cap > 0 ? (int) Math.min(Integer.MAX_VALUE, cap) : 0;
+        }
+        return 0;
     }
 
     private static Set<EngineOptions.Transport> transports(List<String> names) {
@@ -285,11 +338,15 @@ public final class SwitchboardServer {
         if (jwks != null) {
             jwks.load().whenComplete((count, error) -> {
                 if (count != null && count >= 0) {
-                    log.info("JWKS {}: {} signing key(s)", jwks.url(), count);
+                    log.info("JWKS {}: {} signing key(s)", UrlMask.mask(jwks.url().toString()), count);
                 }
             });
         }
         List<String> keys = config.get(ConfigKeys.API_KEYS);
+        if (!config.get(ConfigKeys.API_ORG_KEYS).isEmpty()) {
+            log.info("HTTP API: GET /api/presence for {} org-scoped key(s) (api.orgKeys)",
+                    config.get(ConfigKeys.API_ORG_KEYS).size());
+        }
         if (keys.isEmpty()) {
             log.info("HTTP API disabled: no api.keys (SWITCHBOARD_API_KEYS)");
         } else {
@@ -298,15 +355,26 @@ public final class SwitchboardServer {
         log.info("health: GET /healthz, GET /readyz; metrics: {}; on {}", config.get(ConfigKeys.METRICS_ENABLED)
                 ? "GET /metrics" : "disabled (metrics.enabled)",
                 managementAddress == null ? "the main port" : "port " + managementAddress.getPort());
+        EngineOptions limits = server.options().engine();
+        log.info("connections: at most {} (limits.maxConnections{}), deadlines: idle {} ms, request head {} ms,"
+                        + " body {} ms, websocket handshake {} ms", limits.maxConnections() == 0 ? "unlimited"
+                        : limits.maxConnections(), config.get(ConfigKeys.MAX_CONNECTIONS) == 0
+                        ? ": 90% of the descriptor limit" : "", limits.httpIdleTimeout(), limits.requestHeadTimeout(),
+                limits.httpRequestBodyTimeout(), limits.websocketHandshakeTimeout());
         log.info("adapter: {}; authentication: algorithms {}{}", config.get(ConfigKeys.ADAPTER_TYPE),
                 auth.algorithms().stream().sorted().collect(Collectors.joining(", ")),
                 auth.developmentSecret() ? " with the DEVELOPMENT SECRET" : "");
         EngineOptions engine = server.options().engine();
-        System.out.println("Switchboard " + Main.version() + " listening on " + host + ":" + address.getPort()
+        String listening = "Switchboard " + Main.version() + " listening on " + host + ":" + address.getPort()
                 + " (path " + engine.path() + ", transports "
                 + engine.transports().stream().map(t -> t.wireName).collect(Collectors.joining(", ")) + ")"
-                + (config.get(ConfigKeys.WEB_DEMO) ? "; demo page " + pageUrl(host, address.getPort()) : ""));
-        System.out.flush();
+                + (config.get(ConfigKeys.WEB_DEMO) ? "; demo page " + pageUrl(host, address.getPort()) : "");
+        if (LogFormat.json()) {
+            log.info(listening);   // every stdout line is one JSON object
+        } else {
+            System.out.println(listening);
+            System.out.flush();
+        }
         return address;
     }
 

@@ -28,7 +28,7 @@ class InMemoryRecoveryStoreTest {
     }
 
     private String append(String name, int value, BroadcastOptions opts) {
-        return store.append(event(name, value), opts).toCompletableFuture().join();
+        return store.append(event(name, value), opts);
     }
 
     private SessionState.Restored restore(String pid, String offset) {
@@ -44,7 +44,7 @@ class InMemoryRecoveryStoreTest {
         String first = append("a", 1, to());
         String second = append("a", 2, to());
         assertTrue(Long.parseLong(second, 36) > Long.parseLong(first, 36));
-        assertEquals(second, store.head().toCompletableFuture().join());
+        assertEquals(second, store.head());
         save("p", Set.of("sid-p"), "");
         SessionState.Restored restored = restore("p", first);
         assertEquals(List.of(event("a", 2).add(second)), restored.missedPackets());
@@ -71,7 +71,7 @@ class InMemoryRecoveryStoreTest {
     @Test
     void aClientWithoutOffsetGetsEverythingSinceItConnected() {
         append("before", 0, to());
-        String head = store.head().toCompletableFuture().join();
+        String head = store.head();
         append("after", 1, to());
         save("p", Set.of("sid-p"), head);
 

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -19,7 +17,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.stream.Stream;
 
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
@@ -81,7 +78,7 @@ class ConnectionStormTest {
         server = new Server(new ServerOptions().engine(engine).connectTimeout(2_000));
         server.sockets().onConnection(socket -> socket.on("echo", event -> event.ack(event.argsArray())));
         int port = server.start("127.0.0.1", 0).getPort();
-        long baselineFiles = openFiles();
+        long baselineFiles = OpenFiles.count();
 
         // an ordinary client connects and echoes all through the storm
         EchoProbe probe = new EchoProbe(port);
@@ -110,7 +107,7 @@ class ConnectionStormTest {
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         int handshakes = POLLING_ABANDONED + SILENT_WEBSOCKETS + UNREAD_WEBSOCKETS + ABANDONED_PROBES;
-        long peakFiles = openFiles();
+        long peakFiles = OpenFiles.count();
 
         // the timeouts run out while the probe keeps going; it holds at most one session and connection itself
         Eventually.waitUntil(60_000, () -> server.engine().sessionCount() <= 1
@@ -120,13 +117,13 @@ class ConnectionStormTest {
         Eventually.waitUntil(30_000, () -> server.engine().sessionCount() == 0
                 && server.sockets().localSockets().isEmpty() && serverConnections(port) == 0);
         closeAll(heldOpen);
-        Eventually.waitUntil(30_000, () -> openFiles() <= baselineFiles + 20);
+        Eventually.waitUntil(30_000, () -> OpenFiles.count() <= baselineFiles + 20);
 
         String report = String.format("%d handshakes (+%d dropped requests) in %.1f s: %.0f handshakes/s;"
                         + " probes answered %d; sessions opened %d, closed %d %s; open files baseline %d, peak %d, end %d;"
                         + " echo probe %d round trips, slowest %d ms", handshakes, DROPPED_REQUESTS, seconds,
                 handshakes / seconds, probesAnswered.get(), opened.get(), closed.get(), closeReasons, baselineFiles, peakFiles,
-                openFiles(), probe.roundTrips.get(), probe.slowestMillis.get());
+                OpenFiles.count(), probe.roundTrips.get(), probe.slowestMillis.get());
         System.out.println("ConnectionStormTest " + report);
 
         assertEquals(null, probe.failure.get(), report);
@@ -204,14 +201,6 @@ class ConnectionStormTest {
         }
     }
 
-    private static long openFiles() {
-        try (Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
-            return fds.count();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
-
     private static void closeAll(List<Socket> sockets) {
         synchronized (sockets) {
             for (Socket socket : sockets) {
@@ -247,12 +236,12 @@ class ConnectionStormTest {
                 long start = System.nanoTime();
                 try {
                     try (RawWebSocket ws = RawWebSocket.open(port, 0)) {
-                        next(ws);
+                        ws.nextAnsweringPings();
                         ws.sendText("40");
-                        String connect = next(ws);
+                        String connect = ws.nextAnsweringPings();
                         assertTrue(connect.startsWith("40{"), connect);
                         ws.sendText("420[\"echo\",\"hello\"]");
-                        assertEquals("430[\"hello\"]", next(ws));
+                        assertEquals("430[\"hello\"]", ws.nextAnsweringPings());
                         ws.sendText("41");
                     }
                     roundTrips.incrementAndGet();
@@ -264,16 +253,6 @@ class ConnectionStormTest {
                     failure.set(t);
                 }
             }
-        }
-
-        /** The next message that is not a ping; pings are answered, as a client must. */
-        private static String next(RawWebSocket ws) throws IOException {
-            String message = ws.readText();
-            while ("2".equals(message)) {
-                ws.sendText("3");
-                message = ws.readText();
-            }
-            return message;
         }
     }
 }

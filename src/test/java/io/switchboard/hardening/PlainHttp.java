@@ -24,15 +24,19 @@ final class PlainHttp {
             socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
             InputStream in = socket.getInputStream();
             String head = RawWebSocket.readHead(in);
-            int length = 0;
-            for (String line : head.split("\r\n")) {
-                if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
-                    length = Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
-                }
-            }
-            String body = new String(in.readNBytes(length), StandardCharsets.UTF_8);
+            String body = new String(in.readNBytes(contentLength(head)), StandardCharsets.UTF_8);
             return new Response(Integer.parseInt(head.substring(9, 12)), body);
         }
+    }
+
+    /** The Content-Length of a response head, 0 without one. */
+    static int contentLength(String head) {
+        for (String line : head.split("\r\n")) {
+            if (line.toLowerCase(Locale.ROOT).startsWith("content-length:")) {
+                return Integer.parseInt(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        return 0;
     }
 
     static Socket connect(int port) throws IOException {

@@ -38,7 +38,16 @@ final class RawWebSocket implements AutoCloseable {
 
     /** The same with the given query, e.g. the sid of a polling session to upgrade. */
     static RawWebSocket open(int port, String query, int receiveBufferBytes) throws IOException {
+        return open(port, query, receiveBufferBytes, null);
+    }
+
+    /** The same from a local address of the test's choosing (another loopback address is another client address). */
+    static RawWebSocket open(int port, String query, int receiveBufferBytes, java.net.InetAddress local)
+            throws IOException {
         Socket socket = new Socket();
+        if (local != null) {
+            socket.bind(new InetSocketAddress(local, 0));
+        }
         if (receiveBufferBytes > 0) {
             socket.setReceiveBufferSize(receiveBufferBytes);
         }
@@ -108,6 +117,16 @@ final class RawWebSocket implements AutoCloseable {
                 return new String(payload, StandardCharsets.UTF_8);
             }
         }
+    }
+
+    /** The next text message that is not a ping; pings are answered, as a client must. */
+    String nextAnsweringPings() throws IOException {
+        String message = readText();
+        while ("2".equals(message)) {
+            sendText("3");
+            message = readText();
+        }
+        return message;
     }
 
     private int readByte() throws IOException {

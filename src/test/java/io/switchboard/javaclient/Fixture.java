@@ -288,6 +288,25 @@ public final class Fixture implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code actual} gives {@code expected} (polled every 20 ms, for at most {@link #TIMEOUT_MS}), for
+     * what a socket does on its own loop after a call from another thread (join, leave).
+     */
+    public static <T> void awaitEquals(T expected, java.util.function.Supplier<T> actual) {
+        long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+        T last = actual.get();
+        while (!expected.equals(last) && System.currentTimeMillis() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            last = actual.get();
+        }
+        assertEquals(expected, last);
+    }
+
     /** The failure of a future that must fail. */
     public static Throwable awaitFailure(CompletableFuture<?> future) {
         try {

@@ -203,8 +203,108 @@ class CliTest {
         assertEquals(3, run.code());
         assertNull(run.server());
         assertTrue(run.err().contains("unknown key server.wat"), run.err());
-        Run badPort = run(Map.of(), "serve", "--port", "port");
-        assertEquals(3, badPort.code());
-        assertTrue(badPort.err().contains("server.port (command line)"), badPort.err());
+    }
+
+    /** A bad option value is a bad command line (2), not a bad configuration (3); nothing starts. */
+    @Test
+    void aBadPortOrHostOnTheCommandLineExitsWith2() {
+        for (String port : List.of("99999", "-1", "port")) {
+            Run run = run(Map.of(), "serve", "--port", port);
+            assertEquals(2, run.code(), port + ": " + run.err());
+            assertNull(run.server());
+            assertTrue(run.err().contains("--port") && run.err().contains(port), run.err());
+        }
+        Run host = run(Map.of(), "--host", "", "--port", "0");
+        assertEquals(2, host.code(), host.err());
+    }
+
+    @Test
+    void aYamlSyntaxErrorNamesItsLineAndColumn() throws IOException {
+        Path config = file("server:\n  port: 3000\nauth:\n  secret: \"unterminated\n  issuer: x\n");
+        Run run = run(Map.of(), "check-config", "--config", config.toString());
+        assertEquals(3, run.code());
+        assertTrue(run.err().matches("(?s).*is not valid YAML at line \\d+, column \\d+: .+"), run.err());
+        Path tabs = file("server:\n  port: 3000\n   host: x\n");
+        Run indented = run(Map.of(), "check-config", "--config", tabs.toString());
+        assertEquals(3, indented.code());
+        assertTrue(indented.err().contains("at line 3, column "), indented.err());
+    }
+
+    /** Passwords in URLs, also with "/" or "@" in them, and secret query parameters never reach stdout or stderr. */
+    @Test
+    void checkConfigAndItsErrorsMaskUrlCredentials() throws IOException {
+        Path config = file("adapter:\n  type: redis\n  redis:\n    url: 'redis://:p/a@ss@redis.internal:6379/0'\n"
+                + "auth:\n  jwks:\n    url: 'https://svc:jwks-pw@idp.example.com/keys?api_key=k3y-123&v=2'\n");
+        Run run = run(Map.of(), "check-config", "--config", config.toString());
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().contains("redis://:********@redis.internal:6379/0"), run.out());
+        assertTrue(run.out().contains("https://svc:********@idp.example.com/keys?api_key=********&v=2"), run.out());
+        for (String secret : List.of("p/a@ss", "a@ss", "jwks-pw", "k3y-123")) {
+            assertFalse(run.out().contains(secret) || run.err().contains(secret), secret + " shown:\n" + run.out());
+        }
+        // a bad value is quoted in the error, masked too
+        Run bad = run(Map.of("REDIS_URL", "redis://:s3cret/pw@host:6379 x"), "check-config", "--config",
+                config.toString());
+        assertEquals(3, bad.code(), bad.err());
+        assertTrue(bad.err().contains("redis://:********@host:6379 x"), bad.err());
+        assertFalse(bad.err().contains("s3cret") || bad.out().contains("s3cret"), bad.err() + bad.out());
+    }
+
+    /** The INFO startup log and the JWKS failure warning show the URLs with their credentials masked. */
+    @Test
+    void theStartupLogMasksUrlCredentials() throws Exception {
+        Path config = file("auth:\n  secret: " + SECRET + "\n  jwks:\n"
+                + "    url: 'http://svc:jwks-pw@127.0.0.1:1/keys?api_key=k3y-123'\n    timeoutSeconds: 2\n");
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log =
+                new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        root.addAppender(log);
+        ch.qos.logback.classic.Logger startup = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+                SwitchboardServer.class);
+        ch.qos.logback.classic.Level level = startup.getLevel();
+        startup.setLevel(ch.qos.logback.classic.Level.INFO);   // the tests' root logs WARN and above
+        SwitchboardServer server = null;
+        try {
+            Run run = run(Map.of(), "serve", "--config", config.toString(), "--port", "0", "--host", "127.0.0.1");
+            assertEquals(0, run.code(), run.err());
+            server = run.server();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (log.list.stream().noneMatch(e -> e.getFormattedMessage().contains("cannot fetch the JWKS"))
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            String text = String.join("\n", log.list.stream().map(e -> e.getFormattedMessage()).toList());
+            assertTrue(text.lines().anyMatch(line -> line.contains("url:")
+                    && line.contains("http://svc:********@127.0.0.1:1/keys?api_key=********")), text);
+            assertTrue(text.contains("cannot fetch the JWKS at http://svc:********@127.0.0.1:1/keys?api_key=********"),
+                    text);
+            for (String secret : List.of("jwks-pw", "k3y-123", SECRET)) {
+                assertFalse(text.contains(secret), secret + " in the log:\n" + text);
+            }
+            // the failure is counted by reason, the other reasons are there at 0
+            String metrics = server.metrics().scrape();
+            assertTrue(metrics.contains("switchboard_jwks_fetch_failures_total{reason=\"unreachable\"} 1"), metrics);
+            assertTrue(metrics.contains("switchboard_jwks_fetch_failures_total{reason=\"timeout\"} 0"), metrics);
+        } finally {
+            root.detachAppender(log);
+            startup.setLevel(level);
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    /** A Redis URL whose password holds "/" and "@": the error that it cannot connect shows it masked. */
+    @Test
+    void aStartupErrorMasksTheRedisPassword() throws IOException {
+        Path config = file("auth:\n  secret: " + SECRET + "\nadapter:\n  type: redis\n  redis:\n"
+                + "    url: 'redis://:p/a@ss@127.0.0.1:1'\n");
+        Run run = run(Map.of(), "serve", "--config", config.toString(), "--port", "0", "--host", "127.0.0.1");
+        assertEquals(1, run.code(), run.err());
+        assertNull(run.server());
+        assertTrue(run.err().contains("redis://:********@127.0.0.1:1"), run.err());
+        assertFalse(run.err().contains("p/a") || run.err().contains("a@ss"), run.err());
     }
 }

@@ -1,6 +1,7 @@
 package io.switchboard.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,10 +16,20 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import com.sun.net.httpserver.HttpServer;
 import io.jsonwebtoken.security.Jwks;
 import io.switchboard.server.auth.JwksKeys;
@@ -26,6 +37,7 @@ import io.switchboard.server.auth.KeyFamily;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 class JwksKeysTest {
     private static final KeyPair ONE = rsa();
@@ -55,16 +67,46 @@ class JwksKeysTest {
         return "{\"keys\":[" + keys + "]}";
     }
 
+    /** How the endpoint answers: the whole body, half of it then nothing (until released), or 2 MiB. */
+    private enum Mode { NORMAL, STALL, HUGE_CHUNKED, HUGE_DECLARED }
+
+    private final AtomicReference<Mode> mode = new AtomicReference<>(Mode.NORMAL);
+    private final CountDownLatch released = new CountDownLatch(1);
+    private final ExecutorService handlers = Executors.newCachedThreadPool();
+
     @BeforeEach
     void serve() throws IOException {
         http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        http.setExecutor(handlers);   // a stalled answer must not hold up the next request
         http.createContext("/jwks.json", exchange -> {
             fetches.incrementAndGet();
             byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
-            exchange.sendResponseHeaders(status.get(), bytes.length);
             try (OutputStream out = exchange.getResponseBody()) {
-                out.write(bytes);
+                switch (mode.get()) {
+                    case STALL -> {
+                        exchange.sendResponseHeaders(status.get(), bytes.length);
+                        out.write(bytes, 0, bytes.length / 2);
+                        out.flush();
+                        released.await(60, TimeUnit.SECONDS);
+                    }
+                    case HUGE_CHUNKED, HUGE_DECLARED -> {
+                        byte[] filler = new byte[64 * 1024];
+                        java.util.Arrays.fill(filler, (byte) ' ');
+                        int chunks = 32;   // 2 MiB
+                        exchange.sendResponseHeaders(status.get(),
+                                mode.get() == Mode.HUGE_CHUNKED ? 0 : (long) chunks * filler.length);
+                        for (int i = 0; i < chunks; i++) {
+                            out.write(filler);
+                        }
+                    }
+                    default -> {
+                        exchange.sendResponseHeaders(status.get(), bytes.length);
+                        out.write(bytes);
+                    }
+                }
+            } catch (IOException | InterruptedException e) {
+                // the client gave up on this answer: what the tests want
             }
         });
         http.start();
@@ -73,7 +115,9 @@ class JwksKeysTest {
 
     @AfterEach
     void stop() {
+        released.countDown();
         http.stop(0);
+        handlers.shutdownNow();
     }
 
     private static PublicKey get(JwksKeys keys, String kid) throws Exception {
@@ -143,5 +187,93 @@ class JwksKeysTest {
         body.set(withOthers);
         JwksKeys keys = new JwksKeys(url, Duration.ofSeconds(5), 60_000, 0);
         assertEquals(0, keys.load().get(5, TimeUnit.SECONDS));
+    }
+
+    /** Polls {@code find} (bounded) until it gives a key; null if it never did. */
+    private static PublicKey awaitKey(JwksKeys keys, String kid) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+        while (System.nanoTime() < deadline) {
+            PublicKey key = get(keys, kid);
+            if (key != null) {
+                return key;
+            }
+            Thread.sleep(100);
+        }
+        return null;
+    }
+
+    private static ListAppender<ILoggingEvent> captureLog() {
+        ListAppender<ILoggingEvent> lines = new ListAppender<>();
+        lines.start();
+        ((Logger) LoggerFactory.getLogger(JwksKeys.class)).addAppender(lines);
+        return lines;
+    }
+
+    @Test
+    void aFetchStallingMidBodyTimesOutIsLoggedAndCountedAndIsTriedAgainAfterTheMinimumInterval() throws Exception {
+        body.set(set("k1", ONE));
+        mode.set(Mode.STALL);
+        URI secretUrl = URI.create(url + "?api_key=s3cr3t-value");
+        List<String> failures = new CopyOnWriteArrayList<>();
+        ListAppender<ILoggingEvent> log = captureLog();
+        try {
+            JwksKeys keys = new JwksKeys(secretUrl, Duration.ofSeconds(1), 60_000, 4_000, failures::add);
+            Throwable error = keys.load().handle((count, failure) -> failure).get(15, TimeUnit.SECONDS);
+            assertNotNull(error, "a body that never ends is a failed fetch, within the timeout");
+            assertEquals(List.of("timeout"), failures);
+            List<String> warnings = log.list.stream().filter(e -> e.getLevel() == Level.WARN)
+                    .map(ILoggingEvent::getFormattedMessage).toList();
+            assertEquals(1, warnings.size(), warnings.toString());
+            assertTrue(warnings.get(0).contains("(timeout)"), warnings.get(0));
+            assertTrue(warnings.get(0).contains("api_key=********"), warnings.get(0));
+            assertFalse(warnings.get(0).contains("s3cr3t"), warnings.get(0));
+
+            // the endpoint recovers: the next fetch waits out minRefresh (4 s) from the failed one, then succeeds
+            mode.set(Mode.NORMAL);
+            assertEquals(ONE.getPublic(), awaitKey(keys, "k1"));
+            assertEquals(2, fetches.get(), "one stalled fetch, one that worked: nothing in between");
+        } finally {
+            ((Logger) LoggerFactory.getLogger(JwksKeys.class)).detachAppender(log);
+        }
+    }
+
+    @Test
+    void knownKeysKeepWorkingWhileTheEndpointStallsAndNewOnesArriveOnceItRecovers() throws Exception {
+        body.set(set("k1", ONE));
+        List<String> failures = new CopyOnWriteArrayList<>();
+        // cacheMillis 0: the set is always stale, so every lookup wants a fresh one
+        JwksKeys keys = new JwksKeys(url, Duration.ofSeconds(1), 0, 0, failures::add);
+        assertEquals(1, keys.load().get(10, TimeUnit.SECONDS));
+
+        mode.set(Mode.STALL);
+        for (int i = 0; i < 3; i++) {
+            CompletableFuture<PublicKey> known = keys.find("k1", KeyFamily.RSA);
+            assertTrue(known.isDone(), "a known key does not wait for the stalled fetch");
+            assertEquals(ONE.getPublic(), known.get());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (failures.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals("timeout", failures.isEmpty() ? "none" : failures.get(0));
+        assertEquals(ONE.getPublic(), get(keys, "k1"), "still known after the failure");
+
+        body.set(set("k1", ONE, "k2", TWO));
+        mode.set(Mode.NORMAL);
+        assertEquals(TWO.getPublic(), awaitKey(keys, "k2"));
+    }
+
+    @Test
+    void aBodyOverTheCapIsRefusedWhetherDeclaredOrStreamed() throws Exception {
+        body.set(set("k1", ONE));
+        for (Mode huge : List.of(Mode.HUGE_CHUNKED, Mode.HUGE_DECLARED)) {
+            mode.set(huge);
+            List<String> failures = new CopyOnWriteArrayList<>();
+            JwksKeys keys = new JwksKeys(url, Duration.ofSeconds(10), 60_000, 0, failures::add);
+            Throwable error = keys.load().handle((count, failure) -> failure).get(15, TimeUnit.SECONDS);
+            assertNotNull(error, huge.name());
+            assertEquals(List.of("too_large"), failures, huge.name());
+            assertEquals(-1, keys.keyCount());
+        }
     }
 }

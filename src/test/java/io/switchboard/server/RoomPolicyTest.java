@@ -1,5 +1,6 @@
 package io.switchboard.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.util.Map;
 import io.switchboard.server.auth.ClaimNames;
 import io.switchboard.server.auth.Identity;
 import io.switchboard.server.config.RoomRuleSpec;
+import io.switchboard.server.rooms.RoomNames;
 import io.switchboard.server.rooms.RoomPolicy;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +48,23 @@ class RoomPolicyTest {
         assertTrue(POLICY.allows("user:.*", sneaky));
         assertFalse(POLICY.allows("org:acme:x", sneaky));
         assertTrue(POLICY.allows("org:a*:x", sneaky));
+    }
+
+    @Test
+    void aClaimValueMatchesExactlyItselfWhateverCharactersItHolds() {
+        Identity eu = user(Map.of("sub", "eve", "orgId", "acme:eu"));
+        assertFalse(POLICY.allows("org:acme:eu:payroll", eu), "a room of org acme, not of acme:eu");
+        assertTrue(POLICY.allows("org:acme%3Aeu:payroll", eu));
+        assertEquals(List.of("user:eve", "org:acme%3Aeu"), eu.autoRooms());
+        Identity acme = user(Map.of("sub", "alice", "orgId", "acme"));
+        assertFalse(POLICY.allows("org:acme%3Aeu:payroll", acme));
+        assertFalse(acme.autoRooms().contains("org:acme:eu"));
+        Identity percent = user(Map.of("sub", "p", "orgId", "acme%3Aeu"));
+        assertFalse(POLICY.allows("org:acme%3Aeu:payroll", percent), "an escape in a value is escaped too");
+        assertEquals("org:acme%253Aeu", RoomNames.org("acme%3Aeu"));
+        assertFalse(POLICY.allows("user:a:b", user(Map.of("sub", "a"))));
+        assertTrue(POLICY.allows("user:a%3Ab", user(Map.of("sub", "a:b"))));
+        assertFalse(POLICY.allows("user:a:b", user(Map.of("sub", "a:b"))));
     }
 
     @Test

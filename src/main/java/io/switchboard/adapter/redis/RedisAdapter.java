@@ -35,6 +35,8 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
     private final ClassicRequestHandler requestHandler;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CompletableFuture<Void> subscribed = new CompletableFuture<>();
+    /** What this adapter subscribed, each with its own handler: closing unsubscribes exactly these. */
+    private final List<RedisLink.Subscription> subscriptions;
 
     /** Where the clients' answers to a broadcast with acks sent from here go. */
     record AckRequest(IntConsumer clientCount, Consumer<JsonNode> ack) {
@@ -48,15 +50,24 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
         this.channels = ClassicChannels.of(options.key(), namespace.name(), uid);
         this.requests = new PendingRequests(link);
         this.requestHandler = new ClassicRequestHandler(this);
+        RedisLink.Handler responses = this::onResponse;
+        this.subscriptions = List.of(
+                RedisLink.Subscription.pattern(channels.broadcastPattern(), this::onBroadcast),
+                RedisLink.Subscription.channel(channels.request(), requestHandler::onRequest),
+                RedisLink.Subscription.channel(channels.response(), responses),
+                RedisLink.Subscription.channel(channels.specificResponse(), responses));
     }
 
     @Override
     public void init() {
-        subscribed = CompletableFuture.allOf(
-                link.psubscribe(channels.broadcastPattern(), this::onBroadcast),
-                link.subscribe(channels.request(), requestHandler::onRequest),
-                link.subscribe(channels.response(), this::onResponse),
-                link.subscribe(channels.specificResponse(), this::onResponse));
+        CompletableFuture<?>[] pending = new CompletableFuture<?>[subscriptions.size()];
+        for (int i = 0; i < pending.length; i++) {
+            RedisLink.Subscription subscription = subscriptions.get(i);
+            pending[i] = subscription.kind() == RedisLink.Kind.PATTERN
+                    ? link.psubscribe(subscription.name(), subscription.handler())
+                    : link.subscribe(subscription.name(), subscription.handler());
+        }
+        subscribed = CompletableFuture.allOf(pending);
     }
 
     @Override
@@ -160,7 +171,10 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
             link.malformed(channel, "not a broadcast channel of " + namespace.name());
             return;
         }
-        if (!room.isEmpty() && !hasRoom(room)) {
+        boolean noRecipient = !room.isEmpty() && !hasRoom(room);
+        // a node logging for recovery must see every packet of every node, in order, to know how far it got in
+        // each node's log (RecoveryOffset), even those it has no recipient for
+        if (noRecipient && !(namespace.recovery() instanceof RedisRecoveryStore)) {
             return;
         }
         JsonNode message = MsgPack.decode(payload);
@@ -180,6 +194,10 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
             return;
         }
         ArrayNode data = Wire.eventData(packet, "data");
+        RedisRecoveryStore.relay(namespace, data);
+        if (noRecipient) {
+            return;
+        }
         broadcastLocally(Packet.event(namespace.name(), data, null), WireOptions.read(message.get(2)));
     }
 
@@ -359,14 +377,16 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
 
     // ---- shutdown ----
 
-    /** Leaves the cluster: no subscription of this namespace remains, pending requests fail. */
+    /**
+     * Leaves the cluster: its subscriptions go (without waiting for Redis: a namespace may be removed on an event
+     * loop), pending requests fail.
+     */
     @Override
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        link.unsubscribe(Set.of(channels.request(), channels.response(), channels.specificResponse()),
-                Set.of(channels.broadcastPattern()), Set.of());
+        link.unsubscribe(subscriptions);
         requests.failAll(new RedisAdapterException("the Redis adapter of " + namespace.name() + " closed", null));
         ackRequests.clear();
         onClose.run();

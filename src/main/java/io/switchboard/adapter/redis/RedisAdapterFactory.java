@@ -56,8 +56,10 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
      */
     public ServerOptions.RecoveryStoreFactory recoveryStores() {
         ObjectMapper json = new ObjectMapper();
+        boolean seesEveryBroadcast = !options.sharded()
+                || options.subscriptionMode() == RedisAdapterOptions.SubscriptionMode.STATIC;
         return (namespace, recovery) -> new RedisRecoveryStore(link, json, options.key(), namespace.name(),
-                recovery.maxDisconnectionDuration());
+                recovery.maxDisconnectionDuration(), seesEveryBroadcast, System::currentTimeMillis);
     }
 
     /**
@@ -75,6 +77,11 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     /** How many malformed messages were dropped since the start. */
     public long malformedCount() {
         return link.malformedCount();
+    }
+
+    /** How many messages were dropped since the start because the inbox was full (the node could not keep up). */
+    public long inboxDroppedCount() {
+        return link.inboxDroppedCount();
     }
 
     /** Messages published to Redis since the start (broadcasts, requests, responses). */

@@ -55,6 +55,13 @@ final class RedisLink implements AutoCloseable {
      * publishing fails at once (logged, rate-limited) until Redis catches up.
      */
     static final int MAX_QUEUED_COMMANDS = 10_000;
+    /**
+     * Messages from Redis waiting for the inbox thread. Past this a node that cannot keep up drops what arrives
+     * (counted, logged) instead of growing its heap without bound.
+     */
+    static final int MAX_INBOX_MESSAGES = 50_000;
+    /** Callbacks waiting for their thread; past this the inbox thread runs them itself, slowing down. */
+    static final int MAX_QUEUED_CALLBACKS = 10_000;
 
     /** Receives the messages of one channel or pattern subscription. */
     @FunctionalInterface
@@ -62,7 +69,25 @@ final class RedisLink implements AutoCloseable {
         void onMessage(String channel, byte[] message);
     }
 
-    private enum Kind { CHANNEL, PATTERN, SHARD }
+    enum Kind { CHANNEL, PATTERN, SHARD }
+
+    /**
+     * One subscription an adapter made, with the handler it gave: closing forgets a name only while that handler is
+     * still the one registered, so the adapter of a namespace removed and made again never cancels its successor's.
+     */
+    record Subscription(Kind kind, String name, Handler handler) {
+        static Subscription channel(String name, Handler handler) {
+            return new Subscription(Kind.CHANNEL, name, handler);
+        }
+
+        static Subscription pattern(String name, Handler handler) {
+            return new Subscription(Kind.PATTERN, name, handler);
+        }
+
+        static Subscription shard(String name, Handler handler) {
+            return new Subscription(Kind.SHARD, name, handler);
+        }
+    }
 
     private final ClientResources resources;
     private final RedisClient client;
@@ -74,8 +99,24 @@ final class RedisLink implements AutoCloseable {
     private final Map<String, Handler> channels = new ConcurrentHashMap<>();
     private final Map<String, Handler> patterns = new ConcurrentHashMap<>();
     private final Map<String, Handler> shardChannels = new ConcurrentHashMap<>();
+    /**
+     * Held while a subscription's handler is registered or forgotten and its command issued, so that Redis sees
+     * SUBSCRIBE and UNSUBSCRIBE of one name in the order the maps changed (issuing is asynchronous: never blocks).
+     */
+    private final Object subscriptionLock = new Object();
+    /**
+     * Names forgotten while the subscriber connection was down or refused the UNSUBSCRIBE: Lettuce subscribes again
+     * on reconnection to what Redis had confirmed, so they are unsubscribed then. Guarded by subscriptionLock.
+     */
+    private final Map<Kind, Set<String>> leftWhileDown = new java.util.EnumMap<>(Kind.class);
+    /** UNSUBSCRIBE commands Redis has not confirmed yet; closing waits (briefly) for them. */
+    private final Set<CompletableFuture<?>> unsubscribing = ConcurrentHashMap.newKeySet();
+    private volatile Thread inboxThread;
     private final RateLimitedLog malformed = new RateLimitedLog(log, "dropped a malformed Redis message", 10_000);
     private final RateLimitedLog failures = new RateLimitedLog(log, "Redis command failed", 10_000);
+    private final RateLimitedLog inboxFull = new RateLimitedLog(log,
+            "dropped a Redis message: the inbox is full (" + MAX_INBOX_MESSAGES + " waiting)", 10_000);
+    private final java.util.concurrent.atomic.AtomicInteger inboxQueued = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean closed;
 
     /** Connects both connections; throws (a Lettuce RedisConnectionException) when Redis cannot be reached. */
@@ -101,14 +142,16 @@ final class RedisLink implements AutoCloseable {
         this.inbox = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "switchboard-redis-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
+            inboxThread = thread;
             return thread;
         });
         inbox.setRemoveOnCancelPolicy(true);
-        this.callbacks = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "switchboard-redis-callbacks-" + THREADS.get());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.callbacks = new java.util.concurrent.ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS,
+                new java.util.concurrent.LinkedBlockingQueue<>(MAX_QUEUED_CALLBACKS), runnable -> {
+                    Thread thread = new Thread(runnable, "switchboard-redis-callbacks-" + THREADS.get());
+                    thread.setDaemon(true);
+                    return thread;
+                }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         try {
             this.sub = client.connectPubSub(CODEC, named(uri, options.clientName() + "-sub"));
             this.pub = client.connect(CODEC, named(uri, options.clientName() + "-pub"));
@@ -129,18 +172,32 @@ final class RedisLink implements AutoCloseable {
     // ---- subscriptions ----
 
     CompletableFuture<Void> subscribe(String channel, Handler handler) {
-        channels.put(channel, handler);
-        return issue(Kind.CHANNEL, channel);
+        synchronized (subscriptionLock) {
+            channels.put(channel, handler);
+            return issue(Kind.CHANNEL, channel);
+        }
     }
 
     CompletableFuture<Void> psubscribe(String pattern, Handler handler) {
-        patterns.put(pattern, handler);
-        return issue(Kind.PATTERN, pattern);
+        synchronized (subscriptionLock) {
+            patterns.put(pattern, handler);
+            return issue(Kind.PATTERN, pattern);
+        }
     }
 
     CompletableFuture<Void> ssubscribe(String channel, Handler handler) {
-        shardChannels.put(channel, handler);
-        return issue(Kind.SHARD, channel);
+        synchronized (subscriptionLock) {
+            shardChannels.put(channel, handler);
+            return issue(Kind.SHARD, channel);
+        }
+    }
+
+    private Map<String, Handler> registry(Kind kind) {
+        return switch (kind) {
+            case CHANNEL -> channels;
+            case PATTERN -> patterns;
+            case SHARD -> shardChannels;
+        };
     }
 
     private CompletableFuture<Void> issue(Kind kind, String name) {
@@ -153,34 +210,67 @@ final class RedisLink implements AutoCloseable {
         return logged(future.toCompletableFuture(), "subscribing to " + name);
     }
 
-    /** Drops one shard channel without waiting (a room that no local socket is in any more). */
-    void sunsubscribe(String channel) {
-        shardChannels.remove(channel);
-        logged(sub.async().sunsubscribe(channel).toCompletableFuture(), "unsubscribing from " + channel);
+    /**
+     * Forgets the subscriptions still registered with these handlers and unsubscribes from them, without waiting:
+     * callable from an event loop. The returned future completes when Redis confirmed (or failed); {@link #close}
+     * waits for those still outstanding, so closing the server leaves none behind.
+     */
+    CompletableFuture<Void> unsubscribe(java.util.Collection<Subscription> subscriptions) {
+        List<CompletableFuture<?>> sent = new java.util.ArrayList<>(3);
+        synchronized (subscriptionLock) {
+            Map<Kind, List<String>> names = new java.util.EnumMap<>(Kind.class);
+            for (Subscription subscription : subscriptions) {
+                if (registry(subscription.kind()).remove(subscription.name(), subscription.handler())) {
+                    names.computeIfAbsent(subscription.kind(), k -> new java.util.ArrayList<>())
+                            .add(subscription.name());
+                }
+            }
+            if (names.isEmpty()) {
+                return done();
+            }
+            if (!sub.isOpen()) {
+                names.forEach(this::leaveOnReconnect);
+                return done();
+            }
+            names.forEach((kind, list) -> sent.add(sendUnsubscribe(kind, list)));
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(sent.toArray(CompletableFuture<?>[]::new));
+        unsubscribing.add(all);
+        all.whenComplete((ok, error) -> unsubscribing.remove(all));
+        return all;
     }
 
-    /** Forgets the subscriptions and waits (briefly) until Redis confirms, so that closing leaves none behind. */
-    void unsubscribe(Set<String> channelNames, Set<String> patternNames, Set<String> shardNames) {
-        channelNames.forEach(channels::remove);
-        patternNames.forEach(patterns::remove);
-        shardNames.forEach(shardChannels::remove);
-        if (!sub.isOpen()) {
-            return;
-        }
-        CompletableFuture<?>[] pending = new CompletableFuture<?>[3];
-        pending[0] = channelNames.isEmpty() ? done()
-                : sub.async().unsubscribe(channelNames.toArray(String[]::new)).toCompletableFuture();
-        pending[1] = patternNames.isEmpty() ? done()
-                : sub.async().punsubscribe(patternNames.toArray(String[]::new)).toCompletableFuture();
-        pending[2] = shardNames.isEmpty() ? done()
-                : sub.async().sunsubscribe(shardNames.toArray(String[]::new)).toCompletableFuture();
-        try {
-            CompletableFuture.allOf(pending).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (Exception e) {
-            log.warn("unsubscribing from Redis failed; the subscriptions go with the connection", e);
-        }
+    /** Issues the command; a refusal (Redis away) leaves the names for the next reconnection. Under the lock. */
+    private CompletableFuture<Void> sendUnsubscribe(Kind kind, List<String> list) {
+        String[] array = list.toArray(String[]::new);
+        RedisFuture<Void> future = switch (kind) {
+            case CHANNEL -> sub.async().unsubscribe(array);
+            case PATTERN -> sub.async().punsubscribe(array);
+            case SHARD -> sub.async().sunsubscribe(array);
+        };
+        return logged(future.toCompletableFuture(), "unsubscribing from " + list).whenComplete((ok, error) -> {
+            if (error != null && !closed) {
+                synchronized (subscriptionLock) {
+                    leaveOnReconnect(kind, list);
+                }
+            }
+        });
+    }
+
+    private void leaveOnReconnect(Kind kind, List<String> list) {
+        leftWhileDown.computeIfAbsent(kind, k -> new java.util.HashSet<>()).addAll(list);
+    }
+
+    /** After a reconnection: unsubscribes what was forgotten meanwhile and is not wanted again. Under the lock. */
+    private void unsubscribeLeftWhileDown() {
+        Map<Kind, Set<String>> left = new java.util.EnumMap<>(leftWhileDown);
+        leftWhileDown.clear();
+        left.forEach((kind, names) -> {
+            List<String> unwanted = names.stream().filter(name -> !registry(kind).containsKey(name)).toList();
+            if (!unwanted.isEmpty()) {
+                sendUnsubscribe(kind, unwanted);
+            }
+        });
     }
 
     private static CompletableFuture<Void> done() {
@@ -246,7 +336,8 @@ final class RedisLink implements AutoCloseable {
         });
     }
 
-    private <T> CompletableFuture<T> logged(CompletableFuture<T> future, String what) {
+    /** Logs (rate-limited) when the command fails; for commands nobody waits on. */
+    <T> CompletableFuture<T> logged(CompletableFuture<T> future, String what) {
         return future.whenComplete((result, error) -> {
             if (error != null && !closed) {
                 failures.record(what + ": " + error.getMessage(), null);
@@ -299,7 +390,13 @@ final class RedisLink implements AutoCloseable {
             return;
         }
         received.increment();
+        if (inboxQueued.incrementAndGet() > MAX_INBOX_MESSAGES) {
+            inboxQueued.decrementAndGet();
+            inboxFull.record("on " + channel, null);
+            return;
+        }
         execute(() -> {
+            inboxQueued.decrementAndGet();
             try {
                 handler.onMessage(channel, message);
             } catch (RuntimeException e) {
@@ -307,6 +404,11 @@ final class RedisLink implements AutoCloseable {
                 malformed.record("on " + channel + ": " + e.getMessage(), e);
             }
         });
+    }
+
+    /** How many messages from Redis were dropped because the inbox was full. */
+    long inboxDroppedCount() {
+        return inboxFull.count();
     }
 
     /** Counts (and logs, rate-limited) a message a handler refused without throwing. */
@@ -351,9 +453,12 @@ final class RedisLink implements AutoCloseable {
             }
             log.info("Redis pub/sub connection (re)established to {}", address);
             execute(() -> {
-                channels.keySet().forEach(name -> issue(Kind.CHANNEL, name));
-                patterns.keySet().forEach(name -> issue(Kind.PATTERN, name));
-                shardChannels.keySet().forEach(name -> issue(Kind.SHARD, name));
+                synchronized (subscriptionLock) {
+                    unsubscribeLeftWhileDown();
+                    channels.keySet().forEach(name -> issue(Kind.CHANNEL, name));
+                    patterns.keySet().forEach(name -> issue(Kind.PATTERN, name));
+                    shardChannels.keySet().forEach(name -> issue(Kind.SHARD, name));
+                }
             });
         }
 
@@ -372,6 +477,7 @@ final class RedisLink implements AutoCloseable {
         if (closed) {
             return;
         }
+        awaitUnsubscribes();
         closed = true;
         inbox.shutdownNow();
         callbacks.shutdown();
@@ -383,6 +489,26 @@ final class RedisLink implements AutoCloseable {
             }
         }
         shutdownClient();
+    }
+
+    /**
+     * Lets what the adapters asked before closing reach Redis: tasks already on the inbox (a sharded adapter's room
+     * channels), then the UNSUBSCRIBE commands, within a bound; after that they go with the connection anyway.
+     */
+    private void awaitUnsubscribes() {
+        long deadline = System.nanoTime() + CLOSE_WAIT.toNanos();
+        try {
+            if (Thread.currentThread() != inboxThread) {
+                inbox.submit(() -> { }).get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            long left = Math.max(0, deadline - System.nanoTime());
+            CompletableFuture.allOf(unsubscribing.toArray(CompletableFuture<?>[]::new))
+                    .get(left, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception e) {
+            log.debug("Redis did not confirm every unsubscription before closing; they go with the connection", e);
+        }
     }
 
     private void shutdownClient() {

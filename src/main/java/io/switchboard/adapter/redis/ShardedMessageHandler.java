@@ -98,6 +98,7 @@ final class ShardedMessageHandler {
         Namespace namespace = adapter.nsp();
         String requestId = Wire.optionalRequestId(data);
         if (requestId == null) {
+            RedisRecoveryStore.relay(namespace, args);
             adapter.deliverLocally(Packet.event(namespace.name(), args, null), wire);
             return;
         }

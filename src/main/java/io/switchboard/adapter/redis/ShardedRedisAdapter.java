@@ -41,6 +41,9 @@ public final class ShardedRedisAdapter extends InMemoryAdapter implements RedisC
     /** Room channels subscribed to; only touched on the inbox thread. */
     private final Set<String> roomChannels = new HashSet<>();
     private final ShardedMessageHandler handler;
+    /** The handlers given to Redis, kept so that closing unsubscribes exactly what this adapter subscribed. */
+    private final RedisLink.Handler messages;
+    private final RedisLink.Handler responses;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CompletableFuture<Void> subscribed = new CompletableFuture<>();
 
@@ -53,12 +56,14 @@ public final class ShardedRedisAdapter extends InMemoryAdapter implements RedisC
         this.responseChannel = channel + uid + "#";
         this.requests = new PendingRequests(link);
         this.handler = new ShardedMessageHandler(this);
+        this.messages = handler::onMessage;
+        this.responses = handler::onResponse;
     }
 
     @Override
     public void init() {
-        subscribed = CompletableFuture.allOf(link.ssubscribe(channel, handler::onMessage),
-                link.ssubscribe(responseChannel, handler::onResponse));
+        subscribed = CompletableFuture.allOf(link.ssubscribe(channel, messages),
+                link.ssubscribe(responseChannel, responses));
     }
 
     @Override
@@ -323,9 +328,9 @@ public final class ShardedRedisAdapter extends InMemoryAdapter implements RedisC
     private void reconcile(String room) {
         boolean wanted = !closed.get() && hasRoom(room);
         if (wanted && roomChannels.add(room)) {
-            link.ssubscribe(roomChannel(room), handler::onMessage);
+            link.ssubscribe(roomChannel(room), messages);
         } else if (!wanted && roomChannels.remove(room)) {
-            link.sunsubscribe(roomChannel(room));
+            link.unsubscribe(List.of(RedisLink.Subscription.shard(roomChannel(room), messages)));
         }
     }
 
@@ -334,20 +339,15 @@ public final class ShardedRedisAdapter extends InMemoryAdapter implements RedisC
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        CompletableFuture<Set<String>> rooms = new CompletableFuture<>();
+        // never waits (a namespace may be removed on an event loop); the room channels are the inbox thread's
+        link.unsubscribe(List.of(RedisLink.Subscription.shard(channel, messages),
+                RedisLink.Subscription.shard(responseChannel, responses)));
         link.execute(() -> {
-            Set<String> all = new HashSet<>();
-            roomChannels.forEach(room -> all.add(roomChannel(room)));
+            List<RedisLink.Subscription> rooms = new java.util.ArrayList<>(roomChannels.size());
+            roomChannels.forEach(room -> rooms.add(RedisLink.Subscription.shard(roomChannel(room), messages)));
             roomChannels.clear();
-            rooms.complete(all);
+            link.unsubscribe(rooms);
         });
-        Set<String> shards = new HashSet<>(Set.of(channel, responseChannel));
-        try {
-            shards.addAll(rooms.get(2, java.util.concurrent.TimeUnit.SECONDS));
-        } catch (Exception e) {
-            // the inbox is gone or stuck: the room channels go with the connection
-        }
-        link.unsubscribe(Set.of(), Set.of(), shards);
         requests.failAll(new RedisAdapterException("the Redis adapter of " + namespace.name() + " closed", null));
         ackRequests.clear();
         onClose.run();

@@ -23,6 +23,7 @@ import io.switchboard.server.auth.ClaimNames;
 import io.switchboard.server.auth.Identity;
 import io.switchboard.server.config.Config;
 import io.switchboard.server.config.ConfigKeys;
+import io.switchboard.server.rooms.RoomNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -215,7 +216,7 @@ public final class AdminNamespace {
         if (id.isEmpty() == userId.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalArgumentException("give either id or userId"));
         }
-        String room = id.isEmpty() ? "user:" + userId : id;
+        String room = id.isEmpty() ? RoomNames.user(userId) : id;
         String only = request.path("namespace").asText("");
         List<Namespace> targets = new ArrayList<>();
         for (Namespace namespace : namespaces()) {

@@ -15,7 +15,9 @@ import java.util.concurrent.CompletionException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.switchboard.server.auth.Identity;
 import io.switchboard.server.presence.Presence;
+import io.switchboard.server.rooms.RoomNames;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,13 +25,15 @@ import org.slf4j.LoggerFactory;
  * The backend HTTP API, as plain Java (the Netty handler only translates): every request needs one of the configured
  * keys ({@code Authorization: Bearer <key>} or {@code X-API-Key: <key>}).
  * <ul>
- * <li>{@code POST /api/emit} {namespace, rooms, users, except, event, data}: emits to the sockets in the rooms (and
- * the users' rooms), or to all when none is given, across the cluster;</li>
+ * <li>{@code POST /api/emit} {namespace, rooms, users, orgs, except, event, data}: emits to the sockets in the rooms
+ * (and the users' and orgs' rooms, see {@link RoomNames}), or to all when none is given, across the cluster;</li>
  * <li>{@code POST /api/disconnect} {namespace, user, room, close}: disconnects the user's or the room's sockets;</li>
  * <li>{@code GET /api/sockets?room=&user=&namespace=}: the sockets, across the cluster;</li>
  * <li>{@code GET /api/presence?users=a,b} (who of them is online, with connection counts and last seen) or
  * {@code GET /api/presence?room=R} (the users in room R of "/"), across the cluster; 404 when presence is off.</li>
  * </ul>
+ * A key of {@code api.orgKeys} ({@code ORG=KEY}) may only GET /api/presence, and learns only what a member of its
+ * org may ({@link io.switchboard.server.presence.PresenceAccess}); anything else is 403 forbidden.
  * Errors are JSON {error, message}: 400 bad body, 401 missing or wrong key, 403 API disabled (no keys), 404 unknown
  * route, 405 wrong method, 504 when the other nodes did not answer in time.
  */
@@ -43,6 +47,7 @@ public final class ApiRouter {
             "/api/presence", "GET");
 
     private final ApiKeys keys;
+    private final OrgApiKeys orgKeys;
     private final ApiBackend backend;
     private final Presence presence;
 
@@ -52,7 +57,13 @@ public final class ApiRouter {
 
     /** With {@code presence} null, GET /api/presence answers 404. */
     public ApiRouter(ApiKeys keys, ApiBackend backend, Presence presence) {
+        this(keys, OrgApiKeys.none(), backend, presence);
+    }
+
+    /** With keys scoped to an org too: those get GET /api/presence only, as a member of their org would. */
+    public ApiRouter(ApiKeys keys, OrgApiKeys orgKeys, ApiBackend backend, Presence presence) {
         this.keys = keys;
+        this.orgKeys = orgKeys;
         this.backend = backend;
         this.presence = presence;
     }
@@ -73,12 +84,13 @@ public final class ApiRouter {
     }
 
     private CompletableFuture<ApiResponse> route(ApiRequest request) {
-        if (keys.isEmpty()) {
+        if (keys.isEmpty() && orgKeys.isEmpty()) {
             return done(ApiResponse.error(403, "api_disabled",
                     "the HTTP API is disabled: configure api.keys (SWITCHBOARD_API_KEYS)"));
         }
         String key = presentedKey(request);
-        if (key == null || !keys.matches(key)) {
+        String org = key == null || orgKeys.isEmpty() ? null : orgKeys.orgOf(key);
+        if (key == null || org == null && !keys.matches(key)) {
             return done(ApiResponse.error(401, "unauthorized",
                     key == null ? "missing API key (Authorization: Bearer <key> or X-API-Key)" : "invalid API key",
                     Map.of("WWW-Authenticate", "Bearer realm=\"switchboard\"")));
@@ -94,10 +106,15 @@ public final class ApiRouter {
             return done(ApiResponse.error(405, "method_not_allowed", path + " takes " + method,
                     Map.of("Allow", method)));
         }
+        if (org != null && !path.equals("/api/presence")) {
+            return done(ApiResponse.error(403, "forbidden", "this key is scoped to org " + org
+                    + " (api.orgKeys): GET /api/presence only"));
+        }
         return switch (path) {
-            case "/api/emit" -> emit(body(request, Set.of("namespace", "rooms", "users", "except", "event", "data")));
+            case "/api/presence" -> presence(request, org);
+            case "/api/emit" -> emit(body(request, Set.of("namespace", "rooms", "users", "orgs", "except", "event",
+                    "data")));
             case "/api/disconnect" -> disconnect(body(request, Set.of("namespace", "user", "room", "close")));
-            case "/api/presence" -> presence(request);
             default -> sockets(request);
         };
     }
@@ -114,7 +131,10 @@ public final class ApiRouter {
         }
         Set<String> rooms = names(body, "rooms");
         for (String user : names(body, "users")) {
-            rooms.add("user:" + user);
+            rooms.add(RoomNames.user(user));
+        }
+        for (String org : names(body, "orgs")) {
+            rooms.add(RoomNames.org(org));
         }
         Set<String> except = names(body, "except");
         List<JsonNode> args = body.has("data") ? List.of(body.get("data")) : List.of();
@@ -126,7 +146,7 @@ public final class ApiRouter {
         String namespace = namespace(text(body, "namespace"));
         Set<String> rooms = new LinkedHashSet<>();
         for (String user : names(body, "user")) {
-            rooms.add("user:" + user);
+            rooms.add(RoomNames.user(user));
         }
         rooms.addAll(names(body, "room"));
         if (rooms.isEmpty()) {
@@ -149,7 +169,7 @@ public final class ApiRouter {
         String namespace = namespace(request.queryParam("namespace"));
         Set<String> rooms = new LinkedHashSet<>(request.query().getOrDefault("room", List.of()));
         for (String user : request.query().getOrDefault("user", List.of())) {
-            rooms.add("user:" + user);
+            rooms.add(RoomNames.user(user));
         }
         rooms.remove("");
         return backend.sockets(namespace, rooms).thenApply(found -> {
@@ -166,7 +186,8 @@ public final class ApiRouter {
         });
     }
 
-    private CompletableFuture<ApiResponse> presence(ApiRequest request) {
+    /** Presence as a full key sees it ({@code org} null), or as a member of {@code org} would. */
+    private CompletableFuture<ApiResponse> presence(ApiRequest request, String org) {
         if (presence == null) {
             return done(ApiResponse.error(404, "presence_disabled", "presence is disabled (presence.enabled)"));
         }
@@ -190,8 +211,11 @@ public final class ApiRouter {
         if (users.size() > Presence.MAX_QUERY_USERS) {
             throw new BadRequest("at most " + Presence.MAX_QUERY_USERS + " users per request");
         }
-        return (users.isEmpty() ? presence.room(room) : presence.users(users))
-                .thenApply(result -> ApiResponse.json(200, result));
+        Identity asker = org == null ? null : Identity.member(org);
+        return (users.isEmpty() ? presence.room(asker, room) : presence.users(asker, users))
+                .thenApply(result -> result.get("error") != null
+                        ? ApiResponse.error(403, "forbidden", "this key may not ask about room " + room)
+                        : ApiResponse.json(200, result));
     }
 
     private String namespace(String given) {

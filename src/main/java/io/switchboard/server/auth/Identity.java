@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.switchboard.server.rooms.RoomNames;
+
 /**
  * Who a socket belongs to, read from its token's claims with the configured claim names; a socket of a namespace
  * exempt from authentication is anonymous (no user id, no claims).
@@ -33,19 +35,27 @@ public record Identity(String userId, String name, List<String> orgs, Set<String
                 values(claims, names.org()), Set.copyOf(roles), claims);
     }
 
+    /** A member of an org with no user id: what an API key scoped to that org may see as. */
+    public static Identity member(String org) {
+        return new Identity(null, null, List.of(org), Set.of(), Map.of());
+    }
+
     public boolean anonymousUser() {
         return userId == null;
     }
 
-    /** The rooms a user's sockets are always in: {@code user:<id>} and {@code org:<org>} for each org. */
+    /**
+     * The rooms a user's sockets are always in: {@code user:<id>} and {@code org:<org>} for each org, the values
+     * escaped ({@link RoomNames}).
+     */
     public List<String> autoRooms() {
         if (anonymousUser()) {
             return List.of();
         }
         List<String> rooms = new ArrayList<>(1 + orgs.size());
-        rooms.add("user:" + userId);
+        rooms.add(RoomNames.user(userId));
         for (String org : orgs) {
-            rooms.add("org:" + org);
+            rooms.add(RoomNames.org(org));
         }
         return rooms;
     }

@@ -10,6 +10,8 @@ import java.util.Locale;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
+import io.switchboard.server.UrlMask;
+
 /**
  * Every option of the packaged server, with its default. The YAML key is the option's dotted path; the environment
  * variable that overrides it is derived from the key (see {@link #envName}).
@@ -24,8 +26,8 @@ public final class ConfigKeys {
     private static final Pattern ORIGIN = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s?#]+");
     private static final Pattern REDIS_URL = Pattern.compile("(redis|rediss|redis-socket|redis-sentinel)://\\S+");
     private static final UnaryOperator<String> HIDE = text -> text.isEmpty() ? text : "********";
-    private static final UnaryOperator<String> URL_PASSWORD =
-            text -> text.replaceFirst("(://[^:/@]*:)[^@/]+@", "$1********@");
+    /** User info and secret-looking query parameters hidden, whatever characters the password holds. */
+    private static final UnaryOperator<String> URL_PASSWORD = UrlMask::mask;
 
     // ---- server ----
     public static final Option<String> HOST = add("server.host", "0.0.0.0",
@@ -72,6 +74,9 @@ public final class ConfigKeys {
             "ms a session is kept after a disconnection");
     public static final Option<Boolean> RECOVERY_SKIP_MIDDLEWARES = add("connectionStateRecovery.skipMiddlewares",
             true, Types.bool(), null, "a recovered client is let in without authenticating again");
+    public static final Option<Long> RECOVERY_STORE_TIMEOUT = add("connectionStateRecovery.storeTimeoutMillis",
+            2_000L, Types.longValue(1, 600_000), null,
+            "ms a reconnect waits for the recovery store (Redis) before it goes on as a new session");
 
     // ---- adapter ----
     public static final Option<String> ADAPTER_TYPE = add("adapter.type", "memory", Types.oneOf("memory", "redis"),
@@ -90,6 +95,11 @@ public final class ConfigKeys {
             Types.longValue(1, Long.MAX_VALUE), null, "ms to wait for the other nodes (fetchSockets, ...)");
     public static final Option<Boolean> REDIS_SHARDED = add("adapter.redis.sharded", false, Types.bool(), null,
             "SSUBSCRIBE/SPUBLISH (Redis 7 cluster), as Node's createShardedAdapter");
+    public static final Option<String> REDIS_CLIENT_NAME = add("adapter.redis.clientName", "switchboard",
+            Types.string("printable ASCII without spaces",
+                    text -> !text.isEmpty() && text.chars().allMatch(c -> c > ' ' && c <= '~') ? null
+                            : "printable ASCII without spaces"),
+            null, "CLIENT SETNAME of this node's connections (+ -sub, -pub): tells the nodes apart in CLIENT LIST");
 
     // ---- auth ----
     public static final Option<String> AUTH_SECRET = add("auth.secret", "",
@@ -98,14 +108,14 @@ public final class ConfigKeys {
     public static final Option<String> AUTH_PUBLIC_KEY = add("auth.publicKey", "", Types.anyString(), null,
             "a PEM public key or certificate (RSA, EC or Ed25519), inline or as a file path");
     public static final Option<String> JWKS_URL = add("auth.jwks.url", "",
-            Types.string("an http(s) URL", ConfigKeys::checkJwksUrl), null,
+            Types.string("an http(s) URL", ConfigKeys::checkJwksUrl), URL_PASSWORD,
             "a JSON Web Key Set to take public keys from, by the token's kid");
     public static final Option<Long> JWKS_CACHE_SECONDS = add("auth.jwks.cacheSeconds", 600L,
             Types.longValue(1, Long.MAX_VALUE), null, "how long fetched keys are used before fetching again");
     public static final Option<Long> JWKS_MIN_REFRESH_SECONDS = add("auth.jwks.minRefreshSeconds", 10L,
             Types.longValue(0, Long.MAX_VALUE), null, "least time between two fetches for an unknown kid");
     public static final Option<Long> JWKS_TIMEOUT_SECONDS = add("auth.jwks.timeoutSeconds", 5L,
-            Types.longValue(1, 600), null, "how long a fetch may take");
+            Types.longValue(1, 600), null, "how long a whole fetch (connection, headers, body) may take");
     public static final Option<List<String>> ALGORITHMS_OPTION = add("auth.algorithms", List.of(),
             Types.list(Types.oneOf(ALGORITHMS.toArray(String[]::new)), true), null,
             "the algorithms accepted; [] for those the configured keys support");
@@ -146,10 +156,18 @@ public final class ConfigKeys {
             Types.list(Types.string("a key of at least 16 characters",
                     text -> text.length() >= 16 ? null : "a key of at least 16 characters"), true),
             HIDE, "keys for the HTTP API; [] disables it");
+    public static final Option<List<String>> API_ORG_KEYS = add("api.orgKeys", List.of(),
+            Types.list(Types.string("ORG=KEY with a key of at least 16 characters",
+                    io.switchboard.server.api.OrgApiKeys::check), true),
+            text -> text.replaceFirst("=.*", "=********"),
+            "keys scoped to one org, ORG=KEY: GET /api/presence only, about that org's users and rooms");
 
     // ---- limits on what a client sends ----
     public static final Option<Integer> MAX_NAMESPACES_PER_SESSION = add("limits.maxNamespacesPerSession", 32,
             Types.integer(1, 100_000), null, "namespaces one connection may join at once; more: CONNECT_ERROR");
+    public static final Option<Integer> MAX_NAMESPACES = add("limits.maxNamespaces", 1_000,
+            Types.integer(1, 10_000_000), null,
+            "namespaces live on this node (empty dynamic ones are removed); a CONNECT making one more: CONNECT_ERROR");
     public static final Option<Integer> MAX_AUTH_BYTES = add("limits.maxAuthBytes", 16_384,
             Types.integer(1, Integer.MAX_VALUE), null,
             "the largest handshake auth payload (the CONNECT packet), in bytes; more: CONNECT_ERROR");
@@ -166,6 +184,21 @@ public final class ConfigKeys {
     public static final Option<Integer> MAX_HTTP_REQUEST_LINE = add("limits.maxHttpRequestLine", 8_192,
             Types.integer(256, Integer.MAX_VALUE), null,
             "bytes of the HTTP request line (method, URL with query, version); more: HTTP 414");
+    public static final Option<Integer> MAX_CONNECTIONS = add("limits.maxConnections", 0,
+            Types.integer(0, Integer.MAX_VALUE), null,
+            "TCP connections this node serves at once; more are closed when accepted; 0: 90% of the descriptor limit");
+    public static final Option<Long> HTTP_IDLE_TIMEOUT = add("limits.httpIdleTimeout", 15_000L,
+            Types.longValue(1, Long.MAX_VALUE), null,
+            "ms an HTTP connection may go without a request (after opening or its last response); then closed");
+    public static final Option<Long> REQUEST_HEAD_TIMEOUT = add("limits.requestHeadTimeout", 10_000L,
+            Types.longValue(1, Long.MAX_VALUE), null,
+            "ms a request head may take from its first byte; slower: HTTP 408 and closed");
+    public static final Option<Long> HTTP_REQUEST_BODY_TIMEOUT = add("limits.httpRequestBodyTimeout", 30_000L,
+            Types.longValue(1, Long.MAX_VALUE), null,
+            "ms a request body may take after its head (the reference's httpRequestBodyTimeout); slower: HTTP 408");
+    public static final Option<Long> WEBSOCKET_HANDSHAKE_TIMEOUT = add("limits.websocketHandshakeTimeout", 10_000L,
+            Types.longValue(1, Long.MAX_VALUE), null,
+            "ms from a websocket upgrade request to the switch to websocket; then closed");
 
     // ---- presence ----
     public static final Option<Boolean> PRESENCE_ENABLED = add("presence.enabled", true, Types.bool(), null,
@@ -177,6 +210,12 @@ public final class ConfigKeys {
             null, "ms after which the users of a node that stopped refreshing (it died) go offline");
     public static final Option<Long> PRESENCE_LAST_SEEN_RETENTION = add("presence.lastSeenRetention", 604_800_000L,
             Types.longValue(1, Long.MAX_VALUE), null, "ms the time a user went offline is kept");
+    public static final Option<Long> PRESENCE_OFFLINE_GRACE = add("presence.offlineGrace", 3_000L,
+            Types.longValue(0, 600_000L), null,
+            "ms a user's last socket on a node stays counted after it goes, so a reconnect within it announces nothing");
+    public static final Option<String> PRESENCE_VISIBILITY = add("presence.visibility", "org",
+            Types.oneOf("org", "all"), null,
+            "whose presence presence:query answers: users sharing an org with the asker, or anyone");
 
     // ---- metrics and health ----
     public static final Option<String> LOGGING_FORMAT = add("logging.format", "text",
@@ -213,10 +252,29 @@ public final class ConfigKeys {
             Types.longValue(1, Long.MAX_VALUE), null, "ms over which violations are counted");
     public static final Option<Integer> RATE_LIMIT_MAX_CONNECTIONS_PER_ADDRESS = add(
             "rateLimit.maxConnectionsPerAddress", 0, Types.integer(0, Integer.MAX_VALUE), null,
-            "open connections per client address; 0 for no limit");
+            "open TCP connections and open sessions per client address (each); 0 for no limit");
     public static final Option<Integer> RATE_LIMIT_CONNECTIONS_PER_SECOND = add(
             "rateLimit.connectionsPerSecondPerAddress", 0, Types.integer(0, Integer.MAX_VALUE), null,
             "new connections per second per client address (burst of the same size); 0 for no limit");
+    public static final Option<String> RATE_LIMIT_USER_EVENTS = add("rateLimit.userEvents", "100/200",
+            Types.string("RATE/BURST or off, e.g. 100/200", ConfigKeys::checkRateBurst), null,
+            "events one user (token subject) may send per second over all their connections, and at once");
+    public static final Option<String> RATE_LIMIT_CONNECTS = add("rateLimit.connects", "5/20",
+            Types.string("RATE/BURST or off, e.g. 5/20", ConfigKeys::checkRateBurst), null,
+            "namespace CONNECTs one connection may send per second, and at once");
+    public static final Option<String> RATE_LIMIT_CONNECTS_PER_ADDRESS = add("rateLimit.connectsPerAddress",
+            "100/300", Types.string("RATE/BURST or off, e.g. 100/300", ConfigKeys::checkRateBurst), null,
+            "namespace CONNECTs per second from one client address over all its connections, and at once");
+    public static final Option<String> RATE_LIMIT_AUTH_FAILURES = add("rateLimit.authFailures", "1/5",
+            Types.string("RATE/BURST or off, e.g. 1/5", ConfigKeys::checkRateBurst), null,
+            "failed authentications per second one connection may have before its CONNECTs are refused unverified");
+    public static final Option<String> RATE_LIMIT_AUTH_FAILURES_PER_ADDRESS = add(
+            "rateLimit.authFailuresPerAddress", "10/50",
+            Types.string("RATE/BURST or off, e.g. 10/50", ConfigKeys::checkRateBurst), null,
+            "failed authentications per second from one client address before its CONNECTs are refused unverified");
+    public static final Option<Long> RATE_LIMIT_COOLDOWN = add("rateLimit.cooldown", 30_000L,
+            Types.longValue(0, 86_400_000L), null,
+            "ms a client disconnected at maxViolations (its address and its user) must wait to connect again; 0 off");
 
     // ---- admin namespace (server/admin) ----
     public static final Option<String> ADMIN_KEY = add("admin.key", "",
@@ -310,6 +368,11 @@ public final class ConfigKeys {
         }
         return bytes.length >= 32 ? null
                 : "a secret of at least 32 bytes (256 bits, as HS256 requires); this one has " + bytes.length;
+    }
+
+    private static String checkRateBurst(String text) {
+        return text.equals("off") || io.switchboard.server.ratelimit.RateLimitSettings.parseLimit(text) != null ? null
+                : "RATE/BURST with RATE and BURST whole numbers from 1 (e.g. 5/20), or off";
     }
 
     private static String checkEventLimit(String text) {

@@ -14,6 +14,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
@@ -25,6 +26,8 @@ public final class ConfigLoader {
     /** Environment variables with the SWITCHBOARD_ prefix that are not options, and are not to be warned about. */
     private static final Set<String> OTHER_VARIABLES = Set.of("SWITCHBOARD_CONFIG", "SWITCHBOARD_LOG_LEVEL",
             "SWITCHBOARD_CLASSPATH", "SWITCHBOARD_E2E_ECHO");
+    /** The origin of values given as command line options, as problems name it. */
+    public static final String COMMAND_LINE = "command line";
     private static final YAMLMapper YAML = YAMLMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .build();
@@ -60,7 +63,7 @@ public final class ConfigLoader {
             loader.readFile(file);
         }
         loader.readEnvironment(env);
-        overrides.forEach((option, text) -> loader.setText(option, text, "command line"));
+        overrides.forEach((option, text) -> loader.setText(option, text, COMMAND_LINE));
         if (!loader.problems.isEmpty()) {
             throw new ConfigException(loader.problems);
         }
@@ -75,7 +78,7 @@ public final class ConfigLoader {
             problems.add("config file " + file + " does not exist");
             return;
         } catch (IOException e) {
-            problems.add("config file " + file + " is not valid YAML: " + e.getMessage().split("\n")[0]);
+            problems.add(notYaml(file, e));
             return;
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
@@ -87,6 +90,18 @@ public final class ConfigLoader {
             return;
         }
         readSection(root, "", "config file " + file);
+    }
+
+    /** What is wrong with the YAML, and where: line and column (from 1), as an editor shows them. */
+    private static String notYaml(Path file, IOException e) {
+        String where = "";
+        if (e instanceof JsonProcessingException parse && parse.getLocation() != null
+                && parse.getLocation().getLineNr() > 0) {
+            where = " at line " + parse.getLocation().getLineNr() + ", column " + parse.getLocation().getColumnNr();
+        }
+        String message = e instanceof JsonProcessingException parse ? parse.getOriginalMessage() : e.getMessage();
+        String first = message == null ? e.getClass().getSimpleName() : message.split("\n")[0].strip();
+        return "config file " + file + " is not valid YAML" + where + ": " + first;
     }
 
     private void readSection(JsonNode node, String prefix, String origin) {

@@ -30,15 +30,19 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.SingleThreadEventExecutor;
 import io.netty.util.internal.PlatformDependent;
+import io.switchboard.core.DisconnectReason;
+import io.switchboard.core.HandlerKind;
 import io.switchboard.core.Namespace;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerObserver;
 import io.switchboard.core.Socket;
+import io.switchboard.engine.ConnectionRefusal;
 import io.switchboard.engine.EngineError;
 import io.switchboard.engine.EngineObserver;
 import io.switchboard.engine.EngineSession;
 import io.switchboard.engine.HandshakeRequest;
 import io.switchboard.protocol.PacketType;
+import io.switchboard.server.ratelimit.AddressLimiter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +55,10 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SwitchboardMetrics.class);
     /** Distinct namespaces and refusal reasons counted by name; the rest are "other". */
     private static final int MAX_NAMESPACES = 100;
-    private static final int MAX_REASONS = 50;
+    private static final int MAX_REASONS = 100;   // about 30 are registered at start
+    /** The reasons a TCP connection is closed before it becomes a session: the engine's and the address limit's. */
+    private static final List<String> CONNECTION_REFUSALS = java.util.stream.Stream.concat(
+            ConnectionRefusal.ALL.stream(), java.util.stream.Stream.of(AddressLimiter.ADDRESS_LIMIT)).toList();
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final LabelCap eventNames;
@@ -59,6 +66,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private final LabelCap reasons = new LabelCap(MAX_REASONS);
     private final Map<PacketType, Counter> packetsIn = new EnumMap<>(PacketType.class);
     private final Map<PacketType, Counter> packetsOut = new EnumMap<>(PacketType.class);
+    private final Map<HandlerKind, Counter> handlerErrors = new EnumMap<>(HandlerKind.class);
     private final Counter upgrades;
     private final Counter volatileDropped;
     private final DistributionSummary fanout;
@@ -66,6 +74,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private final MultiGauge connected;
     private final JvmGcMetrics gc = new JvmGcMetrics();
     private final AtomicReference<EventLoopGroup> loops = new AtomicReference<>();
+    private final AtomicReference<EventLoopLag> loopLag = new AtomicReference<>();
     private final EngineObserver engineObserver = new EngineHook();
     private final ServerObserver serverObserver = new ServerHook();
     private final List<Object> held = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -73,6 +82,7 @@ public final class SwitchboardMetrics implements AutoCloseable {
 
     public SwitchboardMetrics(int maxEventNames) {
         this.eventNames = new LabelCap(maxEventNames);
+        ProcessMetrics.replaceMicrometerNames(registry);
         for (PacketType type : PacketType.values()) {
             String name = type.name().toLowerCase(Locale.ROOT);
             packetsIn.put(type, Counter.builder("switchboard.packets.in")
@@ -99,12 +109,97 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 .register(registry);
         Gauge.builder("switchboard.event.loop.pending.tasks", this, SwitchboardMetrics::pendingTasks)
                 .description("tasks waiting in the worker event loops").register(registry);
+        // refusals counted from the start, so that a rate over them has a first sample
+        counter("switchboard.connect.refused", "namespace connections refused, by reason",
+                "namespace", LabelCap.OTHER, "reason", "namespace_limit");
+        Gauge.builder("switchboard.event.loop.lag", loopLag, lag -> lag.get() == null ? 0 : lag.get().seconds())
+                .description("how late the most behind worker event loop runs its tasks (a blocked loop shows)")
+                .baseUnit("seconds").register(registry);
+        for (HandlerKind kind : HandlerKind.values()) {
+            handlerErrors.put(kind, Counter.builder("switchboard.handler.errors")
+                    .description("exceptions thrown by application callbacks, by kind (logged, the connection kept)")
+                    .tag("kind", kind.code()).register(registry));
+        }
         new JvmMemoryMetrics().bindTo(registry);
         gc.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ClassLoaderMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
+        ProcessMetrics.bindTo(registry);
+        registerKnownLabelsAtZero();
+    }
+
+    /**
+     * The counters' known label values, registered at 0 so that {@code rate()} and alerts work before the first
+     * event: the transports, the reference close and disconnect reasons, the engine's refusals (of requests and of
+     * TCP connections) and the refusals of authentication on "/".
+     */
+    private void registerKnownLabelsAtZero() {
+        CONNECTION_REFUSALS.forEach(this::connectionRefused);
+        for (String transport : List.of("polling", "websocket")) {
+            sessionsOpened(transport);
+        }
+        List<String> closeReasons = List.of("transport close", "transport error", "ping timeout", "parse error",
+                "forced close");
+        closeReasons.forEach(this::sessionsClosed);
+        for (EngineError error : EngineError.values()) {
+            handshakeRefused(error.message);
+        }
+        slowConsumers();
+        for (String type : List.of("new", "recovered")) {
+            connectionsOpened("/", type);
+        }
+        for (String reason : List.of(DisconnectReason.CLIENT_NAMESPACE_DISCONNECT,
+                DisconnectReason.SERVER_NAMESPACE_DISCONNECT, DisconnectReason.TRANSPORT_CLOSE,
+                DisconnectReason.TRANSPORT_ERROR, DisconnectReason.PING_TIMEOUT, DisconnectReason.PARSE_ERROR,
+                DisconnectReason.SERVER_SHUTTING_DOWN, DisconnectReason.FORCED_CLOSE)) {
+            connectionsClosed("/", reason);
+        }
+        for (String reason : List.of("auth_required", "invalid_token", "token_expired", "invalid namespace")) {
+            refusedConnects("/", reason);
+        }
+    }
+
+    private Counter sessionsOpened(String transport) {
+        return counter("switchboard.engine.sessions.opened", "Engine.IO sessions opened, by transport",
+                "transport", transport);
+    }
+
+    private Counter sessionsClosed(String reason) {
+        return counter("switchboard.engine.sessions.closed", "Engine.IO sessions closed, by reason",
+                "reason", reasons.of(ReasonCode.of(reason)));
+    }
+
+    private Counter handshakeRefused(String reason) {
+        return counter("switchboard.handshake.refused", "Engine.IO requests refused before a session, by reason",
+                "reason", reasons.of(ReasonCode.of(reason)));
+    }
+
+    private Counter connectionRefused(String reason) {
+        return counter("switchboard.connections.refused",
+                "TCP connections refused when accepted or closed by a deadline before they became a session, by reason",
+                "reason", reason);
+    }
+
+    private Counter slowConsumers() {
+        return counter("switchboard.slow.consumers.disconnected",
+                "clients disconnected because their unsent output passed maxBufferedBytes");
+    }
+
+    private Counter connectionsOpened(String namespace, String type) {
+        return counter("switchboard.connections.opened", "sockets connected to a namespace, new or recovered",
+                "namespace", namespaces.of(namespace), "type", type);
+    }
+
+    private Counter connectionsClosed(String namespace, String reason) {
+        return counter("switchboard.connections.closed", "sockets disconnected from a namespace, by reason",
+                "namespace", namespaces.of(namespace), "reason", reasons.of(ReasonCode.of(reason)));
+    }
+
+    private Counter refusedConnects(String namespace, String reason) {
+        return counter("switchboard.connect.refused", "namespace connections refused, by reason",
+                "namespace", namespaces.of(namespace), "reason", reasons.of(ReasonCode.of(reason)));
     }
 
     private static java.time.Duration ms(long millis) {
@@ -117,10 +212,29 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 "event", eventNames.of(event)).increment();
     }
 
+    /**
+     * A counter of refusals by {@code reason}, every code of {@code reasons} registered at 0 now (so that a scrape
+     * shows them before the first refusal); the consumer counts one refusal of a code, an unknown code as "other".
+     */
+    public java.util.function.Consumer<String> refusals(String name, String description, List<String> reasons) {
+        Map<String, Counter> counters = new java.util.HashMap<>();
+        for (String reason : reasons) {
+            counters.put(reason, counter(name, description, "reason", reason));
+        }
+        Counter other = counter(name, description, "reason", "other");
+        return reason -> counters.getOrDefault(reason, other).increment();
+    }
+
+    /** A gauge read at each scrape. */
+    public void gauge(String name, String description, java.util.function.DoubleSupplier value, String... tags) {
+        Gauge.builder(name, value, java.util.function.DoubleSupplier::getAsDouble).description(description)
+                .tags(tags).strongReference(true).register(registry);
+    }
+
     /** Users online through this node's sockets, from the presence store. */
     public void bindPresence(java.util.function.IntSupplier onlineUsers) {
         Gauge.builder("switchboard.presence.online.users", onlineUsers, s -> s.getAsInt())
-                .description("users with at least one socket on this node").register(registry);
+                .description("users with at least one socket on this node").strongReference(true).register(registry);
     }
 
     public EngineObserver engineObserver() {
@@ -134,6 +248,12 @@ public final class SwitchboardMetrics implements AutoCloseable {
     /** Adds the gauges that read the server: sockets and sessions by transport. */
     public SwitchboardMetrics bind(Server server) {
         this.server = server;
+        Gauge.builder("switchboard.namespaces", server, Server::namespaceCount)
+                .description("namespaces live on this node (limits.maxNamespaces bounds them)")
+                .strongReference(true).register(registry);
+        Gauge.builder("switchboard.tcp.connections", server, s -> s.engine().connectionCount())
+                .description("TCP connections open on the main port (HTTP, websocket, not yet either)")
+                .strongReference(true).register(registry);
         for (String transport : List.of("polling", "websocket")) {
             Gauge.builder("switchboard.engine.sessions", server, s -> sessions(s, transport))
                     .description("Engine.IO sessions open on this node, by transport").tag("transport", transport)
@@ -150,6 +270,15 @@ public final class SwitchboardMetrics implements AutoCloseable {
                 .description("adapter messages from Redis dropped as malformed").register(registry);
         held.add(connectedNow);   // Micrometer holds gauge and function counter state weakly
         held.add(malformed);
+        return this;
+    }
+
+    /** Messages from Redis dropped because this node's inbox was full, as {@code reason="inbox_full"}. */
+    public SwitchboardMetrics bindRedisInbox(LongSupplier dropped) {
+        FunctionCounter.builder("switchboard.adapter.messages.dropped", dropped, m -> m.getAsLong())
+                .description("messages from Redis dropped unread, by reason").tag("reason", "inbox_full")
+                .register(registry);
+        held.add(dropped);
         return this;
     }
 
@@ -176,10 +305,24 @@ public final class SwitchboardMetrics implements AutoCloseable {
         return nanos -> latency.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
     }
 
-    /** The event loop group serving the clients, whose pending tasks are reported; the first one given counts. */
+    /** Counts failed JWKS fetches by reason, each known reason registered at 0; the returned recorder counts one. */
+    public java.util.function.Consumer<String> bindJwks(List<String> knownReasons) {
+        knownReasons.forEach(this::jwksFailures);
+        return reason -> jwksFailures(reason).increment();
+    }
+
+    private Counter jwksFailures(String reason) {
+        return counter("switchboard.jwks.fetch.failures", "JWKS fetches that failed, by reason",
+                "reason", reasons.of(ReasonCode.of(reason)));
+    }
+
+    /**
+     * The event loop group serving the clients, whose pending tasks and lag are reported; the first one given
+     * counts.
+     */
     public void eventLoops(EventLoopGroup group) {
-        if (group != null) {
-            loops.compareAndSet(null, group);
+        if (group != null && loops.compareAndSet(null, group)) {
+            loopLag.set(new EventLoopLag(group));
         }
     }
 
@@ -259,20 +402,17 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private final class EngineHook implements EngineObserver {
         @Override
         public void sessionOpened(EngineSession session) {
-            counter("switchboard.engine.sessions.opened", "Engine.IO sessions opened, by transport",
-                    "transport", session.transportName()).increment();
+            sessionsOpened(session.transportName()).increment();
         }
 
         @Override
         public void sessionClosed(EngineSession session, String reason) {
-            counter("switchboard.engine.sessions.closed", "Engine.IO sessions closed, by reason",
-                    "reason", reasons.of(reason)).increment();
+            sessionsClosed(reason).increment();
         }
 
         @Override
         public void slowConsumer(EngineSession session) {
-            counter("switchboard.slow.consumers.disconnected",
-                    "clients disconnected because their unsent output passed maxBufferedBytes").increment();
+            slowConsumers().increment();
         }
 
         @Override
@@ -281,10 +421,13 @@ public final class SwitchboardMetrics implements AutoCloseable {
         }
 
         @Override
+        public void connectionRefused(String reason) {
+            SwitchboardMetrics.this.connectionRefused(reason).increment();
+        }
+
+        @Override
         public void refused(EngineError error, HandshakeRequest request) {
-            String reason = error.message.toLowerCase(Locale.ROOT);
-            counter("switchboard.handshake.refused", "Engine.IO requests refused before a session, by reason",
-                    "reason", reason).increment();
+            handshakeRefused(error.message).increment();
             // never the URL, query or headers: they may carry a token
             log.debug("handshake refused: {} (from {})", error.message,
                     request == null ? "unknown" : request.remoteAddress());
@@ -294,23 +437,17 @@ public final class SwitchboardMetrics implements AutoCloseable {
     private final class ServerHook implements ServerObserver {
         @Override
         public void connected(Socket socket, boolean recovered) {
-            counter("switchboard.connections.opened", "sockets connected to a namespace, new or recovered",
-                    "namespace", namespaces.of(socket.namespace().name()),
-                    "type", recovered ? "recovered" : "new").increment();
+            connectionsOpened(socket.namespace().name(), recovered ? "recovered" : "new").increment();
         }
 
         @Override
         public void disconnected(Socket socket, String reason) {
-            counter("switchboard.connections.closed", "sockets disconnected from a namespace, by reason",
-                    "namespace", namespaces.of(socket.namespace().name()),
-                    "reason", reasons.of(reason)).increment();
+            connectionsClosed(socket.namespace().name(), reason).increment();
         }
 
         @Override
         public void connectRefused(String namespace, String reason) {
-            counter("switchboard.connect.refused", "namespace connections refused, by reason",
-                    "namespace", namespaces.of(namespace),
-                    "reason", reasons.of(reason)).increment();
+            refusedConnects(namespace, reason).increment();
             log.debug("connection to namespace {} refused: {}", namespace, reason);
         }
 
@@ -347,6 +484,11 @@ public final class SwitchboardMetrics implements AutoCloseable {
         @Override
         public void volatileDropped() {
             volatileDropped.increment();
+        }
+
+        @Override
+        public void handlerError(HandlerKind kind) {
+            handlerErrors.get(kind).increment();
         }
     }
 }

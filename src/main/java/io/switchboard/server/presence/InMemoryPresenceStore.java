@@ -15,6 +15,8 @@ public final class InMemoryPresenceStore implements PresenceStore {
     private final Map<String, Integer> counts = new HashMap<>();
     private final Map<String, List<String>> orgs = new HashMap<>();
     private final Map<String, Long> lastSeen = new HashMap<>();
+    /** The orgs of the users in {@link #lastSeen}, for who may see them. */
+    private final Map<String, List<String>> seenOrgs = new HashMap<>();
     private Listener listener = transition -> { };
     private long lastPrune;
     private boolean closed;
@@ -63,6 +65,7 @@ public final class InMemoryPresenceStore implements PresenceStore {
         lastSeen.put(userId, now);
         pruneLastSeen(now);
         List<String> userOrgs = orgs.remove(userId);
+        seenOrgs.put(userId, userOrgs == null ? List.of() : userOrgs);
         listener.transition(new Transition(userId, false, now, userOrgs == null ? List.of() : userOrgs));
     }
 
@@ -77,7 +80,8 @@ public final class InMemoryPresenceStore implements PresenceStore {
             if (seen != null && seen + lastSeenRetention <= now) {
                 seen = null;
             }
-            result.add(new UserPresence(userId, count > 0, count, count > 0 ? null : seen));
+            List<String> userOrgs = count > 0 ? orgs.get(userId) : seen == null ? null : seenOrgs.get(userId);
+            result.add(new UserPresence(userId, count > 0, count, count > 0 ? null : seen, userOrgs));
         }
         return CompletableFuture.completedFuture(result);
     }
@@ -88,8 +92,10 @@ public final class InMemoryPresenceStore implements PresenceStore {
             return;
         }
         lastPrune = now;
-        for (Iterator<Long> times = lastSeen.values().iterator(); times.hasNext(); ) {
-            if (times.next() + lastSeenRetention <= now) {
+        for (Iterator<Map.Entry<String, Long>> times = lastSeen.entrySet().iterator(); times.hasNext(); ) {
+            Map.Entry<String, Long> time = times.next();
+            if (time.getValue() + lastSeenRetention <= now) {
+                seenOrgs.remove(time.getKey());
                 times.remove();
             }
         }

@@ -23,8 +23,14 @@ public interface PresenceStore extends AutoCloseable {
         }
     }
 
-    /** What a query answers about one user; {@code lastSeen} (ms) only for an offline user seen recently. */
-    record UserPresence(String userId, boolean online, long connections, Long lastSeen) {
+    /**
+     * What a query answers about one user; {@code lastSeen} (ms) only for an offline user seen recently;
+     * {@code orgs} the user's orgs while online or seen recently, else empty (who may see them depends on it).
+     */
+    record UserPresence(String userId, boolean online, long connections, Long lastSeen, List<String> orgs) {
+        public UserPresence {
+            orgs = orgs == null ? List.of() : List.copyOf(orgs);
+        }
     }
 
     /** Starts (registers the node, schedules the liveness refresh); transitions go to the listener from then on. */

@@ -33,7 +33,8 @@ import org.slf4j.LoggerFactory;
  * <li>{@code count} hash user → sockets of that user on all nodes (the sum of the node hashes);</li>
  * <li>{@code orgs} hash user → the orgs of an online user (JSON), for the offline announcement;</li>
  * <li>{@code nodes} sorted set node → time (ms, Redis clock) of its last refresh;</li>
- * <li>{@code seen:<user>} the time the user went offline, expiring after the retention.</li>
+ * <li>{@code seen:<user>} the time the user went offline, expiring after the retention;</li>
+ * <li>{@code seenorgs:<user>} the orgs of that user then (JSON), expiring with it, for who may see them.</li>
  * </ul>
  * A connect or a disconnect is ONE command (EVALSHA of a script adjusting the node hash and the total): the script
  * that moves a total 0→1 or 1→0 is the one transition, so exactly one node announces it. Every {@code ttl / 3} each
@@ -78,6 +79,7 @@ public final class RedisPresenceStore implements PresenceStore {
             + "  local orgs = redis.call('HGET', P .. 'orgs', user) or ''\n"
             + "  redis.call('HDEL', P .. 'orgs', user)\n"
             + "  redis.call('SET', P .. 'seen:' .. user, now, 'PX', ARGV[4])\n"
+            + "  redis.call('SET', P .. 'seenorgs:' .. user, orgs, 'PX', ARGV[4])\n"
             + "  return {1, now, orgs}\n"
             + "end\n"
             + "return {0, 0, ''}\n";
@@ -100,9 +102,11 @@ public final class RedisPresenceStore implements PresenceStore {
             + "  elseif delta < 0 and total <= 0 then\n"
             + "    redis.call('HDEL', P .. 'count', user)\n"
             + "    out[#out + 1] = 'offline'; out[#out + 1] = user\n"
-            + "    out[#out + 1] = redis.call('HGET', P .. 'orgs', user) or ''\n"
+            + "    local orgs = redis.call('HGET', P .. 'orgs', user) or ''\n"
+            + "    out[#out + 1] = orgs\n"
             + "    redis.call('HDEL', P .. 'orgs', user)\n"
             + "    redis.call('SET', P .. 'seen:' .. user, now, 'PX', retention)\n"
+            + "    redis.call('SET', P .. 'seenorgs:' .. user, orgs, 'PX', retention)\n"
             + "  end\n"
             + "end\n"
             + "local function replace(id, wanted, orgs)\n"
@@ -141,12 +145,18 @@ public final class RedisPresenceStore implements PresenceStore {
             + "end\n"
             + "return out\n";
 
-    /** ARGV: prefix, users... Returns {count, seen (or -1)} per user. */
+    /** ARGV: prefix, users... Returns {count, seen (or -1), orgs (JSON, or '')} per user. */
     static final String QUERY = "local P = ARGV[1]\n"
             + "local out = {}\n"
             + "for i = 2, #ARGV do\n"
-            + "  out[#out + 1] = tonumber(redis.call('HGET', P .. 'count', ARGV[i]) or 0)\n"
+            + "  local count = tonumber(redis.call('HGET', P .. 'count', ARGV[i]) or 0)\n"
+            + "  out[#out + 1] = count\n"
             + "  out[#out + 1] = tonumber(redis.call('GET', P .. 'seen:' .. ARGV[i]) or -1)\n"
+            + "  if count > 0 then\n"
+            + "    out[#out + 1] = redis.call('HGET', P .. 'orgs', ARGV[i]) or ''\n"
+            + "  else\n"
+            + "    out[#out + 1] = redis.call('GET', P .. 'seenorgs:' .. ARGV[i]) or ''\n"
+            + "  end\n"
             + "end\n"
             + "return out\n";
 
@@ -249,10 +259,10 @@ public final class RedisPresenceStore implements PresenceStore {
         return eval(QUERY, args).thenApply(reply -> {
             List<UserPresence> result = new ArrayList<>(userIds.size());
             for (int i = 0; i < userIds.size(); i++) {
-                long count = number(reply.get(2 * i));
-                long seen = number(reply.get(2 * i + 1));
+                long count = number(reply.get(3 * i));
+                long seen = number(reply.get(3 * i + 1));
                 result.add(new UserPresence(userIds.get(i), count > 0, count,
-                        count > 0 || seen < 0 ? null : seen));
+                        count > 0 || seen < 0 ? null : seen, orgs(reply.get(3 * i + 2))));
             }
             return result;
         });

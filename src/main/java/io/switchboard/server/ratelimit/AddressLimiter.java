@@ -2,24 +2,33 @@ package io.switchboard.server.ratelimit;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 import io.switchboard.engine.AllowRequest;
+import io.switchboard.engine.ConnectionGate;
 import io.switchboard.engine.EngineError;
 import io.switchboard.engine.EngineObserver;
 import io.switchboard.engine.EngineSession;
+import io.switchboard.engine.ForwardingEngineObserver;
 import io.switchboard.engine.HandshakeRequest;
 
 /**
- * Limits at the door, per client address: open connections (Engine.IO sessions) and new connections per second. A
- * refused handshake gets the reference HTTP 403 {"code":4,"message":...} (through {@link AllowRequest}). Open
- * sessions are counted by the engine observer this wraps around another ({@link #observing}). Work happens once per
- * handshake, never per packet; each address has its own small lock.
+ * Limits at the door, per client address: open TCP connections and open Engine.IO sessions (each at most
+ * {@code maxOpen}), and new sessions per second. A connection over the limit is closed as soon as it is accepted
+ * ({@link ConnectionGate}, counted as {@link #ADDRESS_LIMIT}); a refused handshake gets the reference HTTP 403
+ * {"code":4,"message":...} (through {@link AllowRequest}). Both counts are taken in the same step as their check, so
+ * concurrent handshakes cannot overshoot: a session's place is reserved when its handshake is allowed and given back
+ * when the session closes or the handshake ends without one (the engine observer this wraps, {@link #observing}).
+ * Sessions count apart from connections because one keep-alive connection can open many polling sessions. Work
+ * happens once per connection and handshake, never per packet; each address has its own small lock.
  */
-public final class AddressLimiter implements AllowRequest {
+public final class AddressLimiter implements AllowRequest, ConnectionGate {
+    /** The reason code of a TCP connection refused at accept. */
+    public static final String ADDRESS_LIMIT = "address_limit";
     public static final String TOO_MANY_CONNECTIONS = "Too many connections from this address";
     public static final String TOO_MANY_NEW_CONNECTIONS = "Too many new connections from this address";
     private static final long NANOS_PER_SECOND = 1_000_000_000L;
@@ -30,6 +39,8 @@ public final class AddressLimiter implements AllowRequest {
     private final int perSecond;
     private final LongSupplier clock;
     private final ConcurrentHashMap<InetAddress, Entry> addresses = new ConcurrentHashMap<>();
+    /** Handshakes holding a session place, by identity: released once, whichever way they end. */
+    private final Set<HandshakeRequest> reserved = ConcurrentHashMap.newKeySet();
     private volatile long lastSweep;
 
     public AddressLimiter(int maxOpen, int perSecond) {
@@ -52,10 +63,53 @@ public final class AddressLimiter implements AllowRequest {
         return maxOpen > 0 || perSecond > 0;
     }
 
-    /** Open sessions of an address as counted here (for tests and diagnostics). */
+    /** Open (or reserved) sessions of an address as counted here (for tests and diagnostics). */
     public int open(InetAddress address) {
         Entry entry = addresses.get(address);
         return entry == null ? 0 : entry.open;
+    }
+
+    /** Open TCP connections of an address as counted here (for tests and diagnostics). */
+    public int connections(InetAddress address) {
+        Entry entry = addresses.get(address);
+        return entry == null ? 0 : entry.connections;
+    }
+
+    @Override
+    public String acquire(InetSocketAddress remote) {
+        InetAddress address = address(remote);
+        if (address == null || maxOpen <= 0) {
+            return null;
+        }
+        long now = clock.getAsLong();
+        sweep(now);
+        while (true) {
+            Entry entry = addresses.computeIfAbsent(address, a -> new Entry(now));
+            synchronized (entry) {
+                if (entry.removed) {
+                    continue;
+                }
+                if (entry.connections >= maxOpen) {
+                    return ADDRESS_LIMIT;
+                }
+                entry.connections++;
+                return null;
+            }
+        }
+    }
+
+    @Override
+    public void release(InetSocketAddress remote) {
+        InetAddress address = address(remote);
+        if (address == null || maxOpen <= 0) {
+            return;
+        }
+        Entry entry = addresses.get(address);
+        if (entry != null) {
+            synchronized (entry) {
+                entry.connections = Math.max(0, entry.connections - 1);
+            }
+        }
     }
 
     @Override
@@ -82,62 +136,49 @@ public final class AddressLimiter implements AllowRequest {
                     }
                     entry.tokens -= NANOS_PER_SECOND;
                 }
+                if (maxOpen > 0) {
+                    // counted now, not when the session opens: concurrent handshakes see each other
+                    entry.open++;
+                    reserved.add(request);
+                }
                 return ALLOWED;
             }
         }
     }
 
-    /** An observer that counts open sessions per address and then tells {@code next}. */
+    /** An observer that gives back the session places of closed sessions and failed handshakes, then tells {@code next}. */
     public EngineObserver observing(EngineObserver next) {
-        return new EngineObserver() {
-            @Override
-            public void sessionOpened(EngineSession session) {
-                opened(session.request().remoteAddress(), 1);
-                next.sessionOpened(session);
-            }
-
+        return new ForwardingEngineObserver(next) {
             @Override
             public void sessionClosed(EngineSession session, String reason) {
-                opened(session.request().remoteAddress(), -1);
+                releaseSession(session.request());
                 next.sessionClosed(session, reason);
             }
 
             @Override
-            public void upgraded(EngineSession session) {
-                next.upgraded(session);
-            }
-
-            @Override
-            public void slowConsumer(EngineSession session) {
-                next.slowConsumer(session);
-            }
-
-            @Override
             public void refused(EngineError error, HandshakeRequest request) {
+                if (request != null) {
+                    releaseSession(request);   // allowed here, refused further on: it opens no session
+                }
                 next.refused(error, request);
             }
         };
     }
 
-    private void opened(InetSocketAddress remote, int delta) {
-        InetAddress address = address(remote);
-        if (address == null || !active()) {
+    private void releaseSession(HandshakeRequest request) {
+        if (!reserved.remove(request)) {
             return;
         }
-        long now = clock.getAsLong();
-        while (true) {
-            Entry entry = addresses.computeIfAbsent(address, a -> new Entry(now));
+        InetAddress address = address(request.remoteAddress());
+        Entry entry = address == null ? null : addresses.get(address);
+        if (entry != null) {
             synchronized (entry) {
-                if (entry.removed) {
-                    continue;
-                }
-                entry.open = Math.max(0, entry.open + delta);
-                return;
+                entry.open = Math.max(0, entry.open - 1);
             }
         }
     }
 
-    /** Forgets, about once a minute, the addresses with no open session and a full bucket. */
+    /** Forgets, about once a minute, the addresses with no open session or connection and a full bucket. */
     private void sweep(long now) {
         if (now - lastSweep < SWEEP_EVERY_NANOS) {
             return;
@@ -146,7 +187,7 @@ public final class AddressLimiter implements AllowRequest {
         addresses.forEach((address, entry) -> {
             synchronized (entry) {
                 entry.refill(now);
-                if (entry.open == 0 && (perSecond == 0 || entry.tokens >= capacity())) {
+                if (entry.open == 0 && entry.connections == 0 && (perSecond == 0 || entry.tokens >= capacity())) {
                     entry.removed = true;
                     addresses.remove(address, entry);
                 }
@@ -162,9 +203,13 @@ public final class AddressLimiter implements AllowRequest {
         return remote == null ? null : remote.getAddress();
     }
 
-    /** One address: open sessions and its new-connection bucket (tokens in nanos; a token is a second's worth). */
+    /**
+     * One address: open sessions, open TCP connections and its new-connection bucket (tokens in nanos; a token is a
+     * second's worth).
+     */
     private final class Entry {
         int open;
+        int connections;
         long tokens;
         long last;
         boolean removed;

@@ -1,10 +1,7 @@
 package io.switchboard.server.ratelimit;
 
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.function.LongSupplier;
 
 import io.switchboard.core.Event;
 import io.switchboard.core.PacketMiddleware;
@@ -13,63 +10,47 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Per-socket rate limits on incoming events, as a connection handler that gives each socket its own
- * {@link PacketMiddleware}. An event over the limit is dropped before any handler runs: the client gets
+ * Rate limits on incoming events, as a connection handler that gives each socket a {@link PacketMiddleware} drawing
+ * on its connection's budget (one per Engine.IO session, whatever namespaces it opens and closes) and on its user's
+ * (over all their connections). An event over a limit is dropped before any handler runs: the client gets
  * {@code rate-limit} {event, retryAfter} (seconds) and, when it asked for an ack, the ack
- * {error: "rate limited", retryAfter}. After {@code maxViolations} drops within the window, the socket is
- * disconnected.
+ * {error: "rate limited", retryAfter}. After {@code maxViolations} drops within the window, the whole connection is
+ * closed and its address and user wait out {@code rateLimit.cooldown} before they may connect again.
  *
- * <p>A socket's buckets live on its event loop (the middleware runs there): plain fields, nanoTime arithmetic, no
- * lock shared between loops, and no allocation for an event within the limits.
+ * <p>The connection's buckets live on its event loop (the middleware runs there): plain fields, nanoTime arithmetic;
+ * the user's bucket has its own small lock. No allocation for an event within the limits.
  */
 public final class EventRateLimiter implements Consumer<Socket> {
     private static final Logger log = LoggerFactory.getLogger(EventRateLimiter.class);
     /** The event a limited client is told with. */
     public static final String EVENT = "rate-limit";
 
+    private final RateLimits limits;
     private final RateLimitSettings settings;
-    private final LongSupplier clock;
-    /** Told the name of each event dropped over the limit (the metrics count them). */
-    private final Consumer<String> onLimited;
 
-    public EventRateLimiter(RateLimitSettings settings, Consumer<String> onLimited) {
-        this(settings, System::nanoTime, onLimited);
-    }
-
-    public EventRateLimiter(RateLimitSettings settings) {
-        this(settings, System::nanoTime, event -> { });
-    }
-
-    EventRateLimiter(RateLimitSettings settings, LongSupplier clock) {
-        this(settings, clock, event -> { });
-    }
-
-    EventRateLimiter(RateLimitSettings settings, LongSupplier clock, Consumer<String> onLimited) {
-        this.settings = settings;
-        this.clock = clock;
-        this.onLimited = onLimited;
+    EventRateLimiter(RateLimits limits) {
+        this.limits = limits;
+        this.settings = limits.settings();
     }
 
     @Override
     public void accept(Socket socket) {
         if (settings.enabled()) {
-            socket.use(new SocketLimiter(socket));
+            socket.use(new SocketLimiter(socket, limits.connections.of(socket.connectionId()),
+                    limits.userId(socket)));
         }
     }
 
-    /** The buckets of one socket; used only on that socket's loop. */
+    /** Draws one socket's events from its connection's and user's budgets; used only on the socket's loop. */
     private final class SocketLimiter implements PacketMiddleware {
         private final Socket socket;
-        private final TokenBucket all;
-        private Map<String, TokenBucket> perEvent;   // created on the first event with its own limit
-        private int violations;
-        private long windowStart;
-        private boolean closing;
+        private final Connections.Budget budget;
+        private final String userId;
 
-        SocketLimiter(Socket socket) {
+        SocketLimiter(Socket socket, Connections.Budget budget, String userId) {
             this.socket = socket;
-            this.all = new TokenBucket(settings.defaults().perSecond(), settings.defaults().burst(),
-                    clock.getAsLong());
+            this.budget = budget;
+            this.userId = userId;
         }
 
         @Override
@@ -79,41 +60,30 @@ public final class EventRateLimiter implements Consumer<Socket> {
                 next.accept(null);
                 return;
             }
-            long now = clock.getAsLong();
-            TokenBucket bucket = bucket(name, now);
-            if (bucket.tryTake(now)) {
-                next.accept(null);
+            long now = limits.now();
+            TokenBucket bucket = budget.events(name, now);
+            if (!bucket.tryTake(now)) {
+                // dropped: next is never called, so no handler sees the event
+                refuse(event, name, bucket.nanosUntilToken(now), now, Refusal.EVENT_RATE);
                 return;
             }
-            // dropped: next is never called, so no handler sees the event
-            refuse(event, name, bucket.nanosUntilToken(now), now);
+            if (userId != null && limits.users != null) {
+                long wait = limits.users.take(userId);
+                if (wait > 0) {
+                    refuse(event, name, wait, now, Refusal.USER_EVENT_RATE);
+                    return;
+                }
+            }
+            next.accept(null);
         }
 
-        private TokenBucket bucket(String name, long now) {
-            if (settings.events().isEmpty()) {
-                return all;
-            }
-            RateLimitSettings.Limit limit = settings.events().get(name);
-            if (limit == null) {
-                return all;
-            }
-            if (perEvent == null) {
-                perEvent = new HashMap<>();
-            }
-            TokenBucket bucket = perEvent.get(name);
-            if (bucket == null) {
-                bucket = new TokenBucket(limit.perSecond(), limit.burst(), now);
-                perEvent.put(name, bucket);
-            }
-            return bucket;
-        }
-
-        private void refuse(Event event, String name, long waitNanos, long now) {
-            if (closing) {
+        private void refuse(Event event, String name, long waitNanos, long now, String reason) {
+            if (budget.closing) {
                 return;
             }
-            onLimited.accept(name);
-            double retryAfter = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos + 999_999)) / 1000.0;
+            limits.limitedEvent(name);
+            limits.refused(reason);
+            double retryAfter = RateLimits.retryAfter(waitNanos);
             if (event.wantsAck()) {
                 event.ack(Map.of("error", "rate limited", "retryAfter", retryAfter));
             }
@@ -121,16 +91,18 @@ public final class EventRateLimiter implements Consumer<Socket> {
             if (settings.maxViolations() <= 0) {
                 return;
             }
-            long window = TimeUnit.MILLISECONDS.toNanos(settings.violationWindowMillis());
-            if (violations == 0 || now - windowStart > window) {
-                violations = 0;
-                windowStart = now;
+            long window = settings.violationWindowMillis() * 1_000_000L;
+            if (budget.violations == 0 || now - budget.windowStart > window) {
+                budget.violations = 0;
+                budget.windowStart = now;
             }
-            violations++;
-            if (violations >= settings.maxViolations()) {
-                closing = true;
-                log.info("socket {} disconnected: {} events over the rate limit within {} ms", socket.id(),
-                        violations, settings.violationWindowMillis());
+            budget.violations++;
+            if (budget.violations >= settings.maxViolations()) {
+                budget.closing = true;
+                log.info("connection of socket {} (user {}, {}) closed: {} events over the rate limit within {} ms",
+                        socket.id(), userId, socket.handshake().address(), budget.violations,
+                        settings.violationWindowMillis());
+                limits.cutOff(socket.handshake().address(), userId);
                 socket.disconnect(true);
             }
         }

@@ -36,6 +36,12 @@ final class TokenBucket {
         return available >= nanosPerToken ? 0 : nanosPerToken - available;
     }
 
+    /** Whether the bucket is full: it has not been used for as long as it takes to fill it. */
+    boolean full(long now) {
+        refill(now);
+        return available >= capacity;
+    }
+
     private void refill(long now) {
         long elapsed = now - last;
         if (elapsed > 0) {

@@ -11,7 +11,8 @@ import io.switchboard.server.config.RoomRuleSpec;
 /**
  * Which rooms a user may join: the first rule whose pattern matches the room name (and, when it lists roles, whose
  * roles the user has at least one of) lets them in; no rule, no entry. In a pattern, {@code *} is any run of
- * characters and {@code {claim}} is the value of that claim of the user's token, taken literally (a list claim
+ * characters and {@code {claim}} is the value of that claim of the user's token, taken literally and escaped as
+ * {@link RoomNames} escapes it, so that it matches exactly itself whatever characters it holds (a list claim
  * matches any of its values; a missing claim matches nothing). {@code {userId}} and {@code {orgId}} name the
  * configured user id and organisation claims whatever those are called.
  */
@@ -55,7 +56,7 @@ public final class RoomPolicy {
                         return null;
                     }
                     List<String> quoted = new ArrayList<>(values.size());
-                    values.forEach(value -> quoted.add(Pattern.quote(value)));
+                    values.forEach(value -> quoted.add(Pattern.quote(RoomNames.escape(value))));
                     regex.append("(?:").append(String.join("|", quoted)).append(')');
                     i = close;
                 }

@@ -38,10 +38,16 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     static ClusterFixture start(int count, Consumer<RedisAdapterOptions> tweak) throws InterruptedException {
+        return start(count, tweak, options -> { });
+    }
+
+    /** The same with server options of the test's own (the adapter is set afterwards). */
+    static ClusterFixture start(int count, Consumer<RedisAdapterOptions> tweak, Consumer<ServerOptions> serverTweak)
+            throws InterruptedException {
         ClusterFixture fixture = new ClusterFixture("sbtest-" + Ids.random(8).replace('-', 'x').replace('_', 'y'));
         try {
             for (int i = 0; i < count; i++) {
-                fixture.addNode(tweak);
+                fixture.addNode(tweak, serverTweak);
             }
             fixture.awaitReady("/");
         } catch (RuntimeException | Error e) {
@@ -52,13 +58,20 @@ final class ClusterFixture implements AutoCloseable {
     }
 
     Node addNode(Consumer<RedisAdapterOptions> tweak) throws InterruptedException {
+        return addNode(tweak, options -> { });
+    }
+
+    Node addNode(Consumer<RedisAdapterOptions> tweak, Consumer<ServerOptions> serverTweak)
+            throws InterruptedException {
         int index = nodes.size();
         String clientName = key + "-n" + index;
         RedisAdapterOptions options = new RedisAdapterOptions().url(RedisTestSupport.url()).key(key)
                 .requestsTimeout(2_000).clientName(clientName);
         tweak.accept(options);
         RedisAdapterFactory factory = RedisAdapterFactory.connect(options);
-        Server server = new Server(new ServerOptions().adapter(factory));
+        ServerOptions serverOptions = new ServerOptions();
+        serverTweak.accept(serverOptions);
+        Server server = new Server(serverOptions.adapter(factory));
         int port = server.start("127.0.0.1", 0).getPort();
         Node node = new Node(index, server, factory, port, clientName);
         nodes.add(node);

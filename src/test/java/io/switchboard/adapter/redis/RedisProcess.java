@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * shared Redis must not suffer. Needs redis-server on the PATH (e2e/ensure-test-dependencies installs it). DEBUG is
  * allowed from localhost, for tests that make it sleep.
  */
-final class RedisProcess implements AutoCloseable {
+public final class RedisProcess implements AutoCloseable {
     private final int port;
     private Process process;
 
@@ -21,7 +21,7 @@ final class RedisProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static RedisProcess start() throws Exception {
+    public static RedisProcess start() throws Exception {
         int port;
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
@@ -31,7 +31,7 @@ final class RedisProcess implements AutoCloseable {
         return redis;
     }
 
-    String url() {
+    public String url() {
         return "redis://127.0.0.1:" + port;
     }
 
@@ -64,9 +64,32 @@ final class RedisProcess implements AutoCloseable {
         }
     }
 
+    /** Stalls the server as a frozen host would (SIGSTOP): connections stay open, nothing is answered. */
+    public void pause() throws Exception {
+        signal("STOP");
+    }
+
+    /** Lets a paused server go on (SIGCONT). */
+    public void resume() throws Exception {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            fail("kill -" + name + " of redis-server " + process.pid() + " failed");
+        }
+    }
+
     @Override
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
+            // a paused server does not stop on SIGTERM
+            try {
+                resume();
+            } catch (Exception | AssertionError ignored) {
+                // stopped below anyway
+            }
             stop();
         }
     }

@@ -1,10 +1,12 @@
 package io.switchboard.adapter.redis;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,19 +20,29 @@ import io.switchboard.core.SessionState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The Redis recovery store on a real Redis: offsets are stream ids, rooms select, the log and sessions expire. */
+/**
+ * The Redis recovery store on a real Redis: offsets are assigned without a round trip, rooms select, the log and
+ * sessions expire, several nodes' logs are read back in order, binary stays binary, live sessions survive a node.
+ */
 class RedisRecoveryStoreTest {
     private final String key = "recovery-test-" + Ids.random(8);
     private final RedisLink link = new RedisLink(new RedisAdapterOptions().url(RedisTestSupport.url()).key(key));
+    private final List<RedisRecoveryStore> stores = new ArrayList<>();
 
     @AfterEach
     void close() {
-        link.commands().del(key + "-recovery#/#log");
+        for (RedisRecoveryStore store : stores) {
+            store.close();
+            link.commands().del(store.logKey(store.uid()));
+        }
+        link.commands().del(key + "-recovery#/#origins");
         link.close();
     }
 
     private RedisRecoveryStore store(long windowMillis) {
-        return new RedisRecoveryStore(link, new ObjectMapper(), key, "/", windowMillis);
+        RedisRecoveryStore store = new RedisRecoveryStore(link, new ObjectMapper(), key, "/", windowMillis);
+        stores.add(store);
+        return store;
     }
 
     private static ArrayNode event(String name, int value) {
@@ -49,26 +61,27 @@ class RedisRecoveryStoreTest {
         return new SessionState("sid-" + pid, pid, rooms, Map.of("name", "ada"), connectOffset);
     }
 
+    private static List<String> names(SessionState.Restored restored) {
+        return restored.missedPackets().stream().map(p -> p.get(0).asText()).toList();
+    }
+
     @Test
-    void offsetsAreIncreasingStreamIdsAndRestoreSelectsByRooms() {
+    void offsetsComeWithoutARoundTripAndRestoreSelectsByRooms() {
         RedisRecoveryStore store = store(60_000);
-        String start = await(store.append(event("x", 0), to()));
-        await(store.append(event("news", 1), to("news")));
-        await(store.append(event("sport", 2), to("sport")));
-        String direct = await(store.append(event("direct", 3), to("sid-p")));
-        await(store.append(event("not-news", 4),
-                new BroadcastOptions(Set.of(), Set.of("news"), BroadcastFlags.DEFAULT)));
-        assertTrue(direct.compareTo(start) > 0 || direct.length() > start.length());
-        String last = await(store.append(event("all", 5), to()));
-        assertEquals(last, await(store.head()));
+        String start = store.append(event("x", 0), to());
+        store.append(event("news", 1), to("news"));
+        store.append(event("sport", 2), to("sport"));
+        String direct = store.append(event("direct", 3), to("sid-p"));
+        store.append(event("not-news", 4), new BroadcastOptions(Set.of(), Set.of("news"), BroadcastFlags.DEFAULT));
+        store.append(event("all", 5), to());
 
         store.save(session("p", Set.of("sid-p", "news"), ""), 60_000);
         SessionState.Restored restored = await(store.restore("p", start));
 
         assertNotNull(restored);
-        List<String> names = restored.missedPackets().stream().map(p -> p.get(0).asText()).toList();
-        assertEquals(List.of("news", "direct", "all"), names);
-        assertEquals(direct, restored.missedPackets().get(1).get(2).asText(), "the offset rides last");
+        assertEquals(List.of("news", "direct", "all"), names(restored));
+        assertEquals(RecoveryOffset.parse(direct), RecoveryOffset.parse(restored.missedPackets().get(1).get(2).asText()),
+                "the offset rides last, the same as when it was sent");
         assertEquals(Set.of("sid-p", "news"), restored.session().rooms());
         assertEquals(Map.of("name", "ada"), restored.session().data());
         assertNull(await(store.restore("p", start)), "a session is taken once");
@@ -77,50 +90,103 @@ class RedisRecoveryStoreTest {
     @Test
     void withoutAnOffsetEverythingSinceTheConnectOffsetIsReplayed() {
         RedisRecoveryStore store = store(60_000);
-        await(store.append(event("before", 0), to()));
-        String head = await(store.head());
-        await(store.append(event("after", 1), to()));
+        store.append(event("before", 0), to());
+        String head = store.head();
+        store.append(event("after", 1), to());
         store.save(session("q", Set.of("sid-q"), head), 60_000);
 
-        SessionState.Restored restored = await(store.restore("q", null));
+        assertEquals(List.of("after"), names(await(store.restore("q", null))));
+    }
 
-        assertEquals(List.of("after"), restored.missedPackets().stream().map(p -> p.get(0).asText()).toList());
+    @Test
+    void packetsOfEveryNodeComeBackInOrderFromTheRelayingNodesOffset() {
+        RedisRecoveryStore a = store(60_000);
+        RedisRecoveryStore b = store(60_000);
+        RedisRecoveryStore c = store(60_000);
+        // b's client gets a packet from a (relayed by b) and one from b itself
+        ArrayNode fromA = event("a1", 1);
+        fromA.add(a.append(fromA.deepCopy(), to()));
+        b.relayed(fromA);
+        ArrayNode fromB = event("b1", 2);
+        String lastSeen = b.append(fromB, to());
+        // what it misses: more from a, b, and from c, which it never heard from
+        a.append(event("a2", 3), to());
+        b.append(event("b2", 4), to());
+        c.append(event("c1", 5), to());
+        b.update(session("r", Set.of("sid-r"), b.head()));
+
+        // b died without closing the socket: c takes the session back from what b kept while it lived
+        SessionState.Restored restored = await(c.restore("r", lastSeen));
+
+        assertNotNull(restored);
+        assertEquals(List.of("a2", "b2", "c1"), names(restored));
+    }
+
+    @Test
+    void binaryComesBackAsBinary() {
+        RedisRecoveryStore store = store(60_000);
+        String start = store.head();
+        ArrayNode file = JsonNodeFactory.instance.arrayNode().add("file").add(new byte[] {1, 2, 3});
+        store.append(file, to());
+        store.save(session("bin", Set.of("sid-bin"), start), 60_000);
+
+        SessionState.Restored restored = await(store.restore("bin", null));
+
+        assertTrue(restored.missedPackets().get(0).get(1).isBinary(), "not base64 text");
+        assertArrayEquals(new byte[] {1, 2, 3}, binary(restored.missedPackets().get(0).get(1)));
+    }
+
+    private static byte[] binary(com.fasterxml.jackson.databind.JsonNode node) {
+        try {
+            return node.binaryValue();
+        } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aSessionLiveOnThisNodeIsNotTakenTwice() {
+        RedisRecoveryStore store = store(60_000);
+        store.update(session("live", Set.of("sid-live"), store.head()));
+        assertNull(await(store.restore("live", null)), "the socket is still connected here");
+        store.forget("live");
+        assertNull(await(store(60_000).restore("live", null)), "a socket closed for good leaves nothing");
     }
 
     @Test
     void sessionsExpireWithTheirTtl() throws InterruptedException {
         RedisRecoveryStore store = store(60_000);
-        store.save(session("e", Set.of(), ""), 50);
+        store.save(session("e", Set.of(), store.head()), 50);
         // the expiry is Redis's clock: wait it out
         Thread.sleep(150);
-        assertNull(await(store.restore("e", "")));
+        assertNull(await(store.restore("e", null)));
     }
 
     @Test
     void appendsTrimTheLogToTheWindow() throws InterruptedException {
         RedisRecoveryStore store = store(50);
         for (int i = 0; i < 300; i++) {
-            await(store.append(event("old", i), to()));
+            store.append(event("old", i), to());
         }
         // entries older than the window go with the next appends (MINID, approximate: whole stream nodes at a time)
         Thread.sleep(120);
         for (int i = 0; i < 300; i++) {
-            await(store.append(event("new", i), to()));
+            store.append(event("new", i), to());
         }
-        long length = await(link.commands().xlen(key + "-recovery#/#log"));
+        long length = await(link.commands().xlen(store.logKey(store.uid())));
         assertTrue(length < 600, "old entries were trimmed, " + length + " left");
     }
 
     @Test
     void anOffsetThatFellOutOfTheLogIsNotRecoverable() {
         RedisRecoveryStore store = store(60_000);
-        String received = await(store.append(event("old", 1), to()));
-        String next = await(store.append(event("old", 2), to()));
-        await(store.append(event("new", 3), to()));
+        String received = store.append(event("old", 1), to());
+        String next = store.append(event("old", 2), to());
+        store.append(event("new", 3), to());
         // as trimming would: the entries up to the one after the client's offset are gone
-        await(link.commands().xtrim(key + "-recovery#/#log",
-                io.lettuce.core.XTrimArgs.Builder.minId(next).exactTrimming()));
-        await(link.commands().xdel(key + "-recovery#/#log", next));
+        String nextId = RecoveryOffset.parse(next).positions().get(store.uid()).streamId();
+        String receivedId = RecoveryOffset.parse(received).positions().get(store.uid()).streamId();
+        await(link.commands().xdel(store.logKey(store.uid()), receivedId, nextId));
         store.save(session("t", Set.of(), ""), 60_000);
         assertNull(await(store.restore("t", received)));
     }
@@ -128,7 +194,7 @@ class RedisRecoveryStoreTest {
     @Test
     void unknownOffsetsAreNotRecoverable() {
         RedisRecoveryStore store = store(60_000);
-        await(store.append(event("a", 1), to()));
+        store.append(event("a", 1), to());
         store.save(session("u", Set.of(), ""), 60_000);
         assertNull(await(store.restore("u", "1-0")));
         assertNull(await(store.restore("nobody", "")));

@@ -24,7 +24,7 @@ import io.lettuce.core.codec.StringCodec;
  * adapter's back: publishing hand-made payloads, counting subscribers, killing connections. Never a mock: without a
  * Redis the tests fail, saying how to provide one.
  */
-final class RedisTestSupport implements AutoCloseable {
+public final class RedisTestSupport implements AutoCloseable {
     static final String LOCAL_URL = "redis://127.0.0.1:6379";
     private static volatile String url;
 
@@ -36,7 +36,7 @@ final class RedisTestSupport implements AutoCloseable {
         connection = client.connect(RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE));
     }
 
-    static RedisTestSupport open() {
+    public static RedisTestSupport open() {
         return new RedisTestSupport();
     }
 
@@ -45,7 +45,7 @@ final class RedisTestSupport implements AutoCloseable {
      * own on a free port, else a Redis container when a Docker engine answers, else the test fails saying how to
      * provide one.
      */
-    static String url() {
+    public static String url() {
         if (url != null) {
             return url;
         }
@@ -117,7 +117,7 @@ final class RedisTestSupport implements AutoCloseable {
         return "redis://" + redis.getHost() + ":" + redis.getMappedPort(6379);
     }
 
-    RedisCommands<String, byte[]> sync() {
+    public RedisCommands<String, byte[]> sync() {
         return connection.sync();
     }
 
@@ -154,6 +154,34 @@ final class RedisTestSupport implements AutoCloseable {
             }
         }
         return ids;
+    }
+
+    /**
+     * The subscriptions Redis counts for the connections named exactly {@code name} (CLIENT LIST's {@code sub},
+     * {@code psub} and {@code ssub}, summed): per connection, so other tests on the shared Redis do not count.
+     */
+    public Map<String, Long> subscriptionCounts(String name) {
+        Map<String, Long> counts = new java.util.HashMap<>(Map.of("sub", 0L, "psub", 0L, "ssub", 0L));
+        for (String line : sync().clientList().split("\n")) {
+            String clientName = null;
+            Map<String, Long> fields = new java.util.HashMap<>();
+            for (String field : line.trim().split(" ")) {
+                int eq = field.indexOf('=');
+                if (eq < 0) {
+                    continue;
+                }
+                String key = field.substring(0, eq);
+                if (key.equals("name")) {
+                    clientName = field.substring(eq + 1);
+                } else if (counts.containsKey(key)) {
+                    fields.put(key, Long.parseLong(field.substring(eq + 1)));
+                }
+            }
+            if (name.equals(clientName)) {
+                fields.forEach((key, value) -> counts.merge(key, value, Long::sum));
+            }
+        }
+        return counts;
     }
 
     /** CLIENT KILL ID for each connection of that name (only ours: the Redis is shared with other tests). */

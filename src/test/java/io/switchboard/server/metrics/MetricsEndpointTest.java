@@ -129,6 +129,41 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void handlerErrorsAndABlockedEventLoopShow() throws Exception {
+        SwitchboardServer server = start("");
+        PrometheusText before = scrape(server);
+        for (io.switchboard.core.HandlerKind kind : io.switchboard.core.HandlerKind.values()) {
+            assertEquals(0, before.value("switchboard_handler_errors_total", "kind", kind.code()), kind.code());
+        }
+        assertTrue(before.has("switchboard_event_loop_lag_seconds"));
+        server.server().onConnection(socket -> {
+            socket.on("boom", event -> {
+                throw new IllegalStateException("application bug (expected by the test)");
+            });
+            socket.on("block", event -> {
+                try {
+                    Thread.sleep(1_500);   // the mistake the lag metric is for: a blocking call on the loop
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                event.ack("unblocked");
+            });
+        });
+        Socket client = connect(server, token("alice"), "websocket", false);
+
+        client.emit("boom");
+        CompletableFuture<Object> unblocked = new CompletableFuture<>();
+        client.emit("block", new Object[] {}, (Ack) args -> unblocked.complete(args[0]));
+        assertEquals("unblocked", unblocked.get(WAIT, TimeUnit.SECONDS));
+        PrometheusText after = scrape(server);
+
+        assertEquals(1, delta(before, after, "switchboard_handler_errors_total", "kind", "event"));
+        double lag = after.value("switchboard_event_loop_lag_seconds");
+        assertTrue(lag >= 0.5, "lag " + lag + " s after a loop blocked for 1.5 s");
+        assertTrue(client.connected(), "the throw kept the connection");
+    }
+
+    @Test
     void countersMoveByExactlyTheTrafficDone() throws Exception {
         SwitchboardServer server = start("");
         CountDownLatch hellos = new CountDownLatch(3);
@@ -183,9 +218,9 @@ class MetricsEndpointTest {
         assertEquals(1, during.value("switchboard_sockets_connected", "namespace", "/", "transport", "websocket"));
         assertEquals(1, during.value("switchboard_sockets_connected", "namespace", "/", "transport", "polling"));
         assertEquals(1, delta(before, during, "switchboard_connect_refused_total", "namespace", "/",
-                "reason", "Invalid token"));
+                "reason", "invalid_token"));
         assertEquals(1, delta(before, during, "switchboard_handshake_refused_total",
-                "reason", "unsupported protocol version"));
+                "reason", "unsupported_protocol_version"));
         assertEquals(2, delta(before, during, "switchboard_engine_sessions_opened_total", "transport", "websocket"));
         assertEquals(1, delta(before, during, "switchboard_engine_sessions_opened_total", "transport", "polling"));
         assertEquals(1, during.value("switchboard_engine_sessions", "transport", "polling"));
@@ -205,7 +240,7 @@ class MetricsEndpointTest {
         assertEquals(0, delta(before, during, "switchboard_upgrades_total"));
 
         assertEquals(1, delta(during, after, "switchboard_connections_closed_total", "namespace", "/",
-                "reason", "client namespace disconnect"));
+                "reason", "client_namespace_disconnect"));
         assertEquals(1, delta(during, after, "switchboard_packets_in_total", "type", "disconnect"));
         assertEquals(0, after.value("switchboard_sockets_connected", "namespace", "/", "transport", "websocket"));
         assertEquals(1, after.value("switchboard_sockets_connected", "namespace", "/", "transport", "polling"));
@@ -216,6 +251,59 @@ class MetricsEndpointTest {
             assertTrue(after.has(name) || name.startsWith("jvm_gc"), name + " is missing");
         }
         assertTrue(!after.has("switchboard_redis_connected"), "no Redis gauge with the memory adapter");
+    }
+
+    /** Before any traffic: every documented counter is there at 0 for its known labels, with the process's own. */
+    @Test
+    void countersStartAtZeroWithTheirKnownLabelsAndTheProcessIsMeasured() throws Exception {
+        PrometheusText fresh = scrape(start(""));
+        String[][] zeros = {
+            {"switchboard_engine_sessions_opened_total", "transport", "websocket"},
+            {"switchboard_engine_sessions_opened_total", "transport", "polling"},
+            {"switchboard_engine_sessions_closed_total", "reason", "transport_close"},
+            {"switchboard_engine_sessions_closed_total", "reason", "ping_timeout"},
+            {"switchboard_handshake_refused_total", "reason", "unsupported_protocol_version"},
+            {"switchboard_handshake_refused_total", "reason", "forbidden"},
+            {"switchboard_connections_opened_total", "namespace", "/", "type", "new"},
+            {"switchboard_connections_opened_total", "namespace", "/", "type", "recovered"},
+            {"switchboard_connections_closed_total", "namespace", "/", "reason", "transport_close"},
+            {"switchboard_connect_refused_total", "namespace", "/", "reason", "invalid_token"},
+            {"switchboard_connect_refused_total", "namespace", "/", "reason", "auth_required"},
+            {"switchboard_connect_refused_total", "namespace", "/", "reason", "token_expired"},
+            {"switchboard_slow_consumers_disconnected_total"},
+        };
+        for (String[] zero : zeros) {
+            String[] labels = java.util.Arrays.copyOfRange(zero, 1, zero.length);
+            assertTrue(fresh.has(zero[0], labels), String.join(" ", zero) + " is missing before its first event");
+            assertEquals(0, fresh.value(zero[0], labels), String.join(" ", zero));
+        }
+        assertTrue(fresh.value("process_open_fds") > 0, "open descriptors");
+        assertTrue(fresh.value("process_max_fds") >= fresh.value("process_open_fds"));
+        assertTrue(fresh.value("process_resident_memory_bytes") > 1 << 20, "resident memory");
+        assertTrue(fresh.value("process_cpu_seconds_total") > 0, "CPU time");
+        assertTrue(fresh.value("system_cpus") >= 1);
+        assertTrue(!fresh.has("process_cpu_time_ns_total") && !fresh.has("system_cpu_count"));
+    }
+
+    /**
+     * {@code promtool check metrics} (Debian's prometheus package; e2e/ensure-test-dependencies installs it) accepts
+     * the exposition after traffic that fills labelled counters. Fails when promtool is absent.
+     */
+    @Test
+    void promtoolAcceptsTheExposition() throws Exception {
+        Path promtool = Promtool.find();
+        // the Redis adapter too, for its families
+        SwitchboardServer server = start("adapter:\n  type: redis\n  redis:\n    url: redis://127.0.0.1:6379\n"
+                + "    keyPrefix: metrics-promtool-" + ProcessHandle.current().pid());
+        connect(server, token("erin"), "websocket", false);
+        connect(server, token("frank"), "polling", false);
+        connect(server, "not-a-valid-token", "websocket", true);
+        assertEquals(400, get(server, "/socket.io/?EIO=3&transport=polling").statusCode());
+        HttpResponse<String> metrics = get(server, "/metrics");
+        assertEquals(200, metrics.statusCode());
+        Promtool.Result result = Promtool.checkMetrics(promtool, metrics.body());
+        assertEquals(0, result.exitCode(), "promtool check metrics:\n" + result.output());
+        assertEquals("", result.output().strip(), "promtool has remarks");
     }
 
     @Test
@@ -244,7 +332,7 @@ class MetricsEndpointTest {
         }
         List<String> refusals = lines.list.stream().map(ILoggingEvent::getFormattedMessage)
                 .filter(line -> line.contains("refused")).toList();
-        assertEquals(List.of("connection to namespace / refused: Invalid token"), refusals);
+        assertEquals(List.of("connection to namespace / refused: invalid_token"), refusals);
         assertTrue(lines.list.stream().noneMatch(e -> e.getFormattedMessage().contains("bad-signature")));
 
         PrometheusText after = scrape(server);

@@ -10,14 +10,14 @@ import java.util.TreeMap;
  * {@code name[{label="value",...}] value [timestamp]}, with the format's escapes in label values, and must follow its
  * family's # TYPE line. A malformed line fails the test.
  */
-final class PrometheusText {
-    record Sample(String name, Map<String, String> labels, double value) {
+public final class PrometheusText {
+    public record Sample(String name, Map<String, String> labels, double value) {
     }
 
     private final List<Sample> samples = new ArrayList<>();
     private final Map<String, String> types = new TreeMap<>();
 
-    static PrometheusText parse(String text) {
+    public static PrometheusText parse(String text) {
         PrometheusText parsed = new PrometheusText();
         String[] lines = text.split("\n", -1);
         for (int n = 0; n < lines.length; n++) {
@@ -128,12 +128,12 @@ final class PrometheusText {
         return types.get(family);
     }
 
-    List<Sample> samples() {
+    public List<Sample> samples() {
         return samples;
     }
 
     /** The value of the sample with this name whose labels include these; 0 when there is none. */
-    double value(String name, String... labelPairs) {
+    public double value(String name, String... labelPairs) {
         double found = 0;
         int matches = 0;
         for (Sample sample : samples) {
@@ -148,8 +148,9 @@ final class PrometheusText {
         return found;
     }
 
-    boolean has(String name) {
-        return samples.stream().anyMatch(s -> s.name().equals(name));
+    /** Whether a sample of that name (with those label values, if given) is exposed. */
+    boolean has(String name, String... labelPairs) {
+        return samples.stream().anyMatch(s -> s.name().equals(name) && matches(s.labels(), labelPairs));
     }
 
     private static boolean matches(Map<String, String> labels, String[] pairs) {

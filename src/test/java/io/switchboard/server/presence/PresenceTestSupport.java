@@ -88,6 +88,7 @@ final class PresenceTestSupport implements AutoCloseable {
         env.put("SWITCHBOARD_PORT", "0");
         env.put("SWITCHBOARD_API_KEYS", API_KEY);
         env.put("SWITCHBOARD_ADAPTER_TYPE", adapter);
+        env.put("SWITCHBOARD_PRESENCE_OFFLINE_GRACE", "0");   // the tests of the grace period set their own
         if (adapter.equals("redis")) {
             env.put("REDIS_URL", redisUrl());
             env.put("REDIS_KEY_PREFIX", prefix);
@@ -257,9 +258,14 @@ final class PresenceTestSupport implements AutoCloseable {
 
     /** GET on the node's HTTP API with the test key; the status and the JSON body. */
     static HttpResult get(SwitchboardServer node, String pathAndQuery) throws Exception {
+        return get(node, pathAndQuery, API_KEY);
+    }
+
+    /** The same with another key. */
+    static HttpResult get(SwitchboardServer node, String pathAndQuery, String key) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + node.address().getPort() + pathAndQuery))
-                        .header("X-API-Key", API_KEY).timeout(Duration.ofMillis(TIMEOUT_MS)).GET().build(),
+                        .header("X-API-Key", key).timeout(Duration.ofMillis(TIMEOUT_MS)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         return new HttpResult(response.statusCode(), JSON.readTree(response.body()));
     }
@@ -283,8 +289,11 @@ final class PresenceTestSupport implements AutoCloseable {
         private final java.net.Socket socket;
         final List<String> topLevel = new CopyOnWriteArrayList<>();
         final List<String> inScripts = new CopyOnWriteArrayList<>();
+        private final String needle;
+        private final java.util.Set<String> marks = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
         Monitor(String needle) throws Exception {
+            this.needle = needle;
             URI uri = URI.create(redisUrl());
             socket = new java.net.Socket(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort());
             OutputStream out = socket.getOutputStream();
@@ -298,7 +307,10 @@ final class PresenceTestSupport implements AutoCloseable {
                 try {
                     String line;
                     while ((line = in.readLine()) != null) {
-                        if (line.contains(needle)) {
+                        int mark = line.indexOf(MARK);
+                        if (mark >= 0) {
+                            marks.add(line.substring(mark, line.indexOf('"', mark)));
+                        } else if (line.contains(needle)) {
                             (line.contains(" lua]") ? inScripts : topLevel).add(line);
                         }
                     }
@@ -308,6 +320,35 @@ final class PresenceTestSupport implements AutoCloseable {
             }, "presence-test-monitor");
             reader.setDaemon(true);
             reader.start();
+        }
+
+        /**
+         * Waits until MONITOR has shown every command Redis ran before now: sends a marker (ECHO) on a connection of
+         * its own and waits to see it, as MONITOR shows commands in the order Redis runs them.
+         */
+        void awaitCaughtUp() throws Exception {
+            String mark = MARK + java.util.UUID.randomUUID();
+            URI uri = URI.create(redisUrl());
+            try (java.net.Socket echo = new java.net.Socket(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort())) {
+                echo.getOutputStream().write(("ECHO " + mark + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                echo.getOutputStream().flush();
+                echo.getInputStream().read();
+            }
+            long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+            while (!marks.contains(mark)) {
+                assertTrue(System.currentTimeMillis() < deadline, "MONITOR did not show the marker in time");
+                Thread.sleep(10);
+            }
+        }
+
+        /** Waits until at least {@code count} top-level commands were seen, then until MONITOR caught up. */
+        void awaitAtLeast(int count) throws Exception {
+            long deadline = System.currentTimeMillis() + TIMEOUT_MS;
+            while (topLevel.size() < count) {
+                assertTrue(System.currentTimeMillis() < deadline, "fewer than " + count + " commands: " + topLevel);
+                Thread.sleep(10);
+            }
+            awaitCaughtUp();
         }
 
         void reset() {
@@ -321,10 +362,8 @@ final class PresenceTestSupport implements AutoCloseable {
         }
     }
 
-    /** Lets MONITOR lines and in-flight commands arrive. */
-    static void settle() throws InterruptedException {
-        Thread.sleep(300);
-    }
+    /** The text of the markers {@link Monitor#awaitCaughtUp} sends. */
+    private static final String MARK = "switchboard-monitor-mark-";
 
     @Override
     public void close() {

@@ -173,7 +173,7 @@ class RedisPresenceClusterTest {
             long ttl = 1_500;   // a refresh every 500 ms
             SwitchboardServer b = support.node("redis", Map.of("SWITCHBOARD_PRESENCE_TTL", Long.toString(ttl)));
             String nodeB = ((RedisPresenceStore) b.presence().store()).nodeId();
-            PresenceTestSupport.settle();
+            monitor.awaitCaughtUp();
             monitor.reset();
             long start = System.currentTimeMillis();
             Thread.sleep(2_000);
@@ -187,12 +187,15 @@ class RedisPresenceClusterTest {
         }
     }
 
-    /** Top-level and in-script presence commands while the action runs. */
+    /**
+     * Top-level and in-script presence commands while the action runs: every action costs at least one command, so
+     * the count is taken once one arrived and MONITOR caught up with what Redis ran by then (no sleep bracket).
+     */
     private static int[] measure(PresenceTestSupport.Monitor monitor, ThrowingRunnable action) throws Exception {
-        PresenceTestSupport.settle();
+        monitor.awaitCaughtUp();
         monitor.reset();
         action.run();
-        PresenceTestSupport.settle();
+        monitor.awaitAtLeast(1);
         return new int[] {monitor.topLevel.size(), monitor.inScripts.size()};
     }
 

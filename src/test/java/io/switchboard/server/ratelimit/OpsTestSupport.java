@@ -74,6 +74,12 @@ public final class OpsTestSupport implements AutoCloseable {
         return builder.signWith(Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8))).compact();
     }
 
+    /** A token with these claims, signed with the test secret. */
+    public static String token(Map<String, ?> claims) {
+        return Jwts.builder().claims(claims).signWith(Keys.hmacShaKeyFor(SECRET.getBytes(StandardCharsets.UTF_8)))
+                .compact();
+    }
+
     /** A socket (not connected yet) to a namespace with this CONNECT payload. */
     public Socket socket(SwitchboardServer server, String namespace, Map<String, String> auth) {
         return socket(server, namespace, auth, "websocket");

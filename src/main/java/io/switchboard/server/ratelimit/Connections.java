@@ -1,0 +1,110 @@
+package io.switchboard.server.ratelimit;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+
+import io.switchboard.engine.EngineError;
+import io.switchboard.engine.EngineObserver;
+import io.switchboard.engine.EngineSession;
+import io.switchboard.engine.ForwardingEngineObserver;
+import io.switchboard.engine.HandshakeRequest;
+
+/**
+ * The budgets of each connection (Engine.IO session), shared by its sockets in every namespace, so that leaving and
+ * joining namespaces neither resets nor multiplies them. Made at the connection's first CONNECT or event, forgotten
+ * when the session closes ({@link #observing}).
+ */
+final class Connections {
+    private final RateLimitSettings settings;
+    private final LongSupplier clock;
+    private final ConcurrentHashMap<String, Budget> bySession = new ConcurrentHashMap<>();
+
+    Connections(RateLimitSettings settings, LongSupplier clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** The budget of the connection with this Engine.IO session id. */
+    Budget of(String sessionId) {
+        Budget budget = bySession.get(sessionId);
+        return budget != null ? budget : bySession.computeIfAbsent(sessionId, id -> new Budget(clock.getAsLong()));
+    }
+
+    /** Connections with a budget (for tests). */
+    int size() {
+        return bySession.size();
+    }
+
+    /** An observer that forgets a connection's budget when its session closes, then tells {@code next}. */
+    EngineObserver observing(EngineObserver next) {
+        return new ForwardingEngineObserver(next) {
+            @Override
+            public void sessionClosed(EngineSession session, String reason) {
+                bySession.remove(session.id());
+                next.sessionClosed(session, reason);
+            }
+        };
+    }
+
+    /**
+     * One connection's budgets. The event buckets and violations are used on the connection's event loop only (its
+     * sockets all live there); the CONNECT and failed-authentication buckets under the budget's lock, since an
+     * authentication may complete on another thread.
+     */
+    final class Budget {
+        private final TokenBucket events;
+        private Map<String, TokenBucket> perEvent;   // created on the first event with its own limit
+        private final TokenBucket connects;
+        private final TokenBucket authFailures;
+        int violations;
+        long windowStart;
+        boolean closing;
+
+        private Budget(long now) {
+            this.events = new TokenBucket(settings.defaults().perSecond(), settings.defaults().burst(), now);
+            this.connects = bucket(settings.connects(), now);
+            this.authFailures = bucket(settings.authFailures(), now);
+        }
+
+        private static TokenBucket bucket(RateLimitSettings.Limit limit, long now) {
+            return limit == null ? null : new TokenBucket(limit.perSecond(), limit.burst(), now);
+        }
+
+        /** The bucket an event draws on: its own when it has a limit, else the connection's. Loop only. */
+        TokenBucket events(String name, long now) {
+            RateLimitSettings.Limit limit = settings.events().isEmpty() ? null : settings.events().get(name);
+            if (limit == null) {
+                return events;
+            }
+            if (perEvent == null) {
+                perEvent = new HashMap<>();
+            }
+            TokenBucket bucket = perEvent.get(name);
+            if (bucket == null) {
+                bucket = new TokenBucket(limit.perSecond(), limit.burst(), now);
+                perEvent.put(name, bucket);
+            }
+            return bucket;
+        }
+
+        /** Takes a CONNECT token: 0 when there was one, else the nanoseconds until there is. */
+        synchronized long takeConnect(long now) {
+            return take(connects, now);
+        }
+
+        /** The nanoseconds until this connection may fail an authentication again (0: it may now). */
+        synchronized long authFailureWait(long now) {
+            return authFailures == null ? 0 : authFailures.nanosUntilToken(now);
+        }
+
+        synchronized void authFailed(long now) {
+            take(authFailures, now);
+        }
+
+        private static long take(TokenBucket bucket, long now) {
+            return bucket == null || bucket.tryTake(now) ? 0 : Math.max(1, bucket.nanosUntilToken(now));
+        }
+    }
+}
