@@ -37,7 +37,11 @@ public final class MsgpackEncoder {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
     }
 
-    /** @throws IllegalArgumentException for a circular or absurdly deep tree, or an unserializable POJO */
+    /**
+     * The binary message of one packet.
+     *
+     * @throws IllegalArgumentException for a circular or absurdly deep tree, or an unserializable POJO
+     */
     public byte[] encode(Packet packet) {
         JsonNode data = packet.data();
         boolean hasData = data != null && !data.isNull() && !data.isMissingNode();
