@@ -15,7 +15,7 @@ import io.switchboard.engine.OutboundPacket;
 import io.switchboard.engine.SessionListener;
 import io.switchboard.engine.SessionLoop;
 import io.switchboard.protocol.Packet;
-import io.switchboard.protocol.PacketDecoder;
+import io.switchboard.protocol.FrameDecoder;
 import io.switchboard.protocol.PacketDecodingException;
 import io.switchboard.protocol.PacketType;
 import org.slf4j.Logger;
@@ -36,7 +36,7 @@ final class Client implements SessionListener {
 
     private final Server server;
     private final EngineSession session;
-    private final PacketDecoder decoder;
+    private final FrameDecoder decoder;
     private final Map<String, Socket> byNamespace = new HashMap<>(2);
     /**
      * Namespaces whose CONNECT is still in the middlewares or the recovery store, each held until it settles; they
@@ -99,7 +99,11 @@ final class Client implements SessionListener {
     public void onBinary(byte[] data) {
         try {
             Packet packet = decoder.add(data);
-            if (packet != null) {
+            // with the msgpack parser a CONNECT comes as one binary message, bounded as the text one is
+            if (packet != null && packet.type() == PacketType.CONNECT
+                    && data.length > server.options().maxAuthBytes()) {
+                refuseConnect(packet.namespace(), AUTH_TOO_LARGE);
+            } else if (packet != null) {
                 route(packet);
             }
         } catch (PacketDecodingException e) {

@@ -24,10 +24,13 @@ import io.switchboard.engine.OutboundPacket;
 import io.switchboard.engine.SessionIds;
 import io.switchboard.protocol.EncodedPacket;
 import io.switchboard.protocol.EventArgs;
+import io.switchboard.protocol.FrameDecoder;
+import io.switchboard.protocol.MsgpackDecoder;
+import io.switchboard.protocol.MsgpackEncoder;
 import io.switchboard.protocol.Packet;
-import io.switchboard.protocol.PacketDecoder;
 import io.switchboard.protocol.PacketEncoder;
 import io.switchboard.protocol.PacketReader;
+import io.switchboard.protocol.Parser;
 
 /**
  * A Socket.IO server: namespaces over an Engine.IO server. The main namespace "/" always exists; the methods on the
@@ -40,6 +43,9 @@ public final class Server implements AutoCloseable {
     private final PacketEncoder encoder = new PacketEncoder();
     /** Shared by every connection's decoder: it holds the JSON factory, which is costly to make per connection. */
     private final PacketReader reader;
+    /** Both null unless {@link ServerOptions#parser()} is msgpack (so msgpack-core is only needed then). */
+    private final MsgpackEncoder msgpackEncoder;
+    private final MsgpackDecoder msgpackDecoder;
     private final SessionIds socketIds = new SessionIds();
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     /** Live namespaces, static and dynamic, against {@link ServerOptions#maxNamespaces()}. */
@@ -56,6 +62,9 @@ public final class Server implements AutoCloseable {
     public Server(ServerOptions options) {
         this.options = options;
         this.reader = new PacketReader(options.decoderLimits());
+        boolean msgpack = options.parser() == Parser.MSGPACK;
+        this.msgpackEncoder = msgpack ? new MsgpackEncoder() : null;
+        this.msgpackDecoder = msgpack ? new MsgpackDecoder(options.decoderLimits()) : null;
         this.engine = new EngineServer(options.engine(), this::onEngineSession);
         of("/");
     }
@@ -354,16 +363,23 @@ public final class Server implements AutoCloseable {
         clients.remove(client);
     }
 
-    PacketDecoder newDecoder() {
-        return reader.newDecoder();
+    /** A decoder for one connection (the msgpack one is stateless and shared). */
+    FrameDecoder newDecoder() {
+        return msgpackDecoder != null ? msgpackDecoder : reader.newDecoder();
     }
 
     String newSocketId() {
         return socketIds.next();
     }
 
-    /** Encodes once into the Engine.IO packets every recipient will be sent: the text, then each attachment. */
+    /**
+     * Encodes once into the Engine.IO packets every recipient will be sent, with the server's parser: the text, then
+     * each attachment; or, with msgpack, one binary message.
+     */
     public List<OutboundPacket> encode(Packet packet) {
+        if (msgpackEncoder != null) { // one binary message, binary values inline
+            return List.of(OutboundPacket.binary(msgpackEncoder.encode(packet)));
+        }
         EncodedPacket encoded = encoder.encode(packet);
         if (!encoded.hasAttachments()) {
             return List.of(OutboundPacket.message(encoded.text()));

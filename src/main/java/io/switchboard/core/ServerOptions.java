@@ -2,12 +2,14 @@ package io.switchboard.core;
 
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.protocol.DecoderLimits;
+import io.switchboard.protocol.Parser;
 
 /** Socket.IO server options with the reference names and defaults, plus the Engine.IO ones beneath. */
 public final class ServerOptions {
     private EngineOptions engine = new EngineOptions();
     private long connectTimeout = 45_000;
     private DecoderLimits decoderLimits = DecoderLimits.DEFAULTS;
+    private Parser parser = Parser.DEFAULT;
     private int maxNamespacesPerSession = 32;
     private int maxNamespaces = 1_000;
     private boolean cleanupEmptyChildNamespaces;
@@ -53,6 +55,20 @@ public final class ServerOptions {
 
     public ServerOptions decoderLimits(DecoderLimits value) {
         this.decoderLimits = value;
+        return this;
+    }
+
+    public Parser parser() {
+        return parser;
+    }
+
+    /**
+     * How packets are written to and read from every client, as the reference server's {@code parser} option:
+     * {@link Parser#MSGPACK} for clients built with {@code socket.io-msgpack-parser}. Server-wide, as clients
+     * cannot say which one they use; the decoder limits apply to both.
+     */
+    public ServerOptions parser(Parser value) {
+        this.parser = java.util.Objects.requireNonNull(value, "parser");
         return this;
     }
 

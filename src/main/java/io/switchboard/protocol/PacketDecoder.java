@@ -14,7 +14,7 @@ import java.util.Objects;
  * <p>After a {@link PacketDecodingException} the decoder holds nothing pending; the connection should be closed
  * anyway.
  */
-public final class PacketDecoder {
+public final class PacketDecoder implements FrameDecoder {
 
     private final PacketReader reader;
     private Packet pending; // the text part of a binary packet, while its attachments arrive
@@ -35,6 +35,7 @@ public final class PacketDecoder {
      *
      * @return the packet, or {@code null} if it is a binary packet whose attachments are still to come
      */
+    @Override
     public Packet add(String text) throws PacketDecodingException {
         Objects.requireNonNull(text, "text");
         if (pending != null) {
@@ -54,6 +55,7 @@ public final class PacketDecoder {
      *
      * @return the completed packet once its last attachment arrived, else {@code null}
      */
+    @Override
     public Packet add(byte[] attachment) throws PacketDecodingException {
         Objects.requireNonNull(attachment, "attachment");
         if (pending == null) {
@@ -81,6 +83,7 @@ public final class PacketDecoder {
     }
 
     /** Same as {@link #reset()}; named after the reference decoder's method, called when the connection closes. */
+    @Override
     public void destroy() {
         reset();
     }

@@ -9,6 +9,10 @@
  *       binary attachments (thread-safe, share one).</li>
  *   <li>{@link io.switchboard.protocol.PacketDecoder} is the per-connection, stateful inverse; it relies on a
  *       shared, thread-safe {@link io.switchboard.protocol.PacketReader} for the text frames.</li>
+ *   <li>{@link io.switchboard.protocol.MsgpackEncoder} and {@link io.switchboard.protocol.MsgpackDecoder} are the
+ *       {@code socket.io-msgpack-parser} 3.x equivalent (one MessagePack map per binary message), picked
+ *       server-wide by {@link io.switchboard.protocol.Parser}; both decoders are
+ *       {@link io.switchboard.protocol.FrameDecoder}s bound by the same {@link io.switchboard.protocol.DecoderLimits}.</li>
  * </ul>
  *
  * No Netty here on purpose: this package only knows strings and byte arrays, so it can be tested and reused

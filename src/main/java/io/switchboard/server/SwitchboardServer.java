@@ -16,6 +16,7 @@ import io.switchboard.core.RecoveryOptions;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
 import io.switchboard.protocol.DecoderLimits;
+import io.switchboard.protocol.Parser;
 import io.switchboard.engine.CorsOptions;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.server.api.ApiHttpHandler;
@@ -117,6 +118,7 @@ public final class SwitchboardServer {
         }
         ServerOptions options = new ServerOptions().engine(engine)
                 .connectTimeout(config.get(ConfigKeys.CONNECT_TIMEOUT))
+                .parser(Parser.fromName(config.get(ConfigKeys.PARSER)))
                 .maxNamespacesPerSession(config.get(ConfigKeys.MAX_NAMESPACES_PER_SESSION))
                 .maxNamespaces(config.get(ConfigKeys.MAX_NAMESPACES))
                 // "*" lets any client name a namespace: one that empties goes, with its Redis subscriptions

@@ -22,11 +22,12 @@ import io.switchboard.core.ServerOptions;
 import io.switchboard.core.Socket;
 import io.switchboard.engine.CorsOptions;
 import io.switchboard.engine.EngineOptions;
+import io.switchboard.protocol.Parser;
 
 /**
  * The server the end-to-end tests in {@code e2e/test} run against with the real {@code socket.io-client}:
  *
- * <pre>E2eServer [--port N] [--host H] [--ping-interval MS] [--ping-timeout MS]</pre>
+ * <pre>E2eServer [--port N] [--host H] [--ping-interval MS] [--ping-timeout MS] [--parser default|msgpack]</pre>
  *
  * Prints {@code listening on HOST:PORT} once bound (port 0, the default, picks a free one), runs until killed and
  * closes the server (clients see the connection go) on SIGTERM.
@@ -52,6 +53,7 @@ public final class E2eServer {
         String host = "127.0.0.1";
         int port = 0;
         EngineOptions engine = new EngineOptions().cors(CorsOptions.anyOrigin(true));
+        Parser parser = Parser.DEFAULT;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -59,11 +61,12 @@ public final class E2eServer {
                 case "--host" -> host = required(args[i], value);
                 case "--ping-interval" -> engine.pingInterval(Long.parseLong(required(args[i], value)));
                 case "--ping-timeout" -> engine.pingTimeout(Long.parseLong(required(args[i], value)));
+                case "--parser" -> parser = Parser.fromName(required(args[i], value));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
             i++;
         }
-        Server server = new Server(new ServerOptions().engine(engine).connectTimeout(5_000));
+        Server server = new Server(new ServerOptions().engine(engine).connectTimeout(5_000).parser(parser));
         new E2eServer(server).configure();
         InetSocketAddress address = server.start(host, port);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "e2e-shutdown"));

@@ -8,11 +8,13 @@ import io.switchboard.adapter.redis.RedisAdapterOptions;
 import io.switchboard.core.RecoveryOptions;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
+import io.switchboard.protocol.Parser;
 
 /**
  * The server of the connection state recovery end-to-end tests:
  * {@code RecoveryFixture [--max-disconnection MS] [--skip-middlewares true|false] [--store-timeout MS]
- * [--redis URL --key PREFIX] [--port N]}. A second client drives it with events while the first one is away.
+ * [--redis URL --key PREFIX] [--port N] [--parser default|msgpack]}. A second client drives it with events while
+ * the first one is away.
  */
 public final class RecoveryFixture {
     private RecoveryFixture() {
@@ -25,6 +27,7 @@ public final class RecoveryFixture {
         String redisKey = "socket.io";
         int port = 0;
         long storeTimeout = RecoveryOptions.DEFAULT_STORE_TIMEOUT_MILLIS;
+        Parser parser = Parser.DEFAULT;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--max-disconnection" -> maxDisconnection = Long.parseLong(args[i + 1]);
@@ -33,10 +36,11 @@ public final class RecoveryFixture {
                 case "--key" -> redisKey = args[i + 1];
                 case "--port" -> port = Integer.parseInt(args[i + 1]);
                 case "--store-timeout" -> storeTimeout = Long.parseLong(args[i + 1]);
+                case "--parser" -> parser = Parser.fromName(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        ServerOptions options = new ServerOptions()
+        ServerOptions options = new ServerOptions().parser(parser)
                 .connectionStateRecovery(new RecoveryOptions(maxDisconnection, skipMiddlewares, storeTimeout));
         if (redisUrl != null) {
             // a cluster node: broadcasts and the recovery log go through Redis, so any node can recover a session
