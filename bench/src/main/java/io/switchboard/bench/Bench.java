@@ -47,6 +47,7 @@ public final class Bench {
     private final List<String> servers;
     private final Path home;
     private final Path sbJar;
+    private final Path sbBaseJar;
     private final Path classes;
     private final Path lib;
     private final Path logs;
@@ -69,6 +70,9 @@ public final class Bench {
         this.servers = List.of(args.str("servers", String.join(",", SERVERS)).split(","));
         this.home = Path.of(System.getProperty("bench.home", "bench")).toAbsolutePath().normalize();
         this.sbJar = Path.of(System.getProperty("bench.sbJar", home.resolve("target/sut/switchboard.jar").toString()));
+        // "switchboard-base": an earlier build (BENCH_BASE_JAR) run beside this one, for before/after in one run
+        String base = System.getProperty("bench.sbBaseJar", "");
+        this.sbBaseJar = base.isEmpty() ? null : Path.of(base);
         this.classes = home.resolve("target/classes");
         this.lib = home.resolve("target/lib");
         this.logs = home.resolve("target/logs");
@@ -194,7 +198,11 @@ public final class Bench {
         int port = Procs.freePort();
         List<String> cmd = new ArrayList<>();
         switch (server) {
-            case "switchboard" -> {
+            case "switchboard", "switchboard-base" -> {
+                Path jar = server.equals("switchboard") ? sbJar : sbBaseJar;
+                if (jar == null) {
+                    throw new IllegalArgumentException("switchboard-base needs BENCH_BASE_JAR (an earlier switchboard.jar)");
+                }
                 cmd.add(javaBin());
                 cmd.addAll(List.of(serverJvmOpts.trim().split("\\s+")));
                 cmd.addAll(jvmExtra);
@@ -203,7 +211,7 @@ public final class Bench {
                     cmd.add("-XX:StartFlightRecording=settings=profile,filename="
                             + home.resolve("target/jfr/" + tag + ".jfr"));
                 }
-                cmd.addAll(List.of("-cp", sbJar + ":" + classes, "io.switchboard.bench.server.SwitchboardBenchServer"));
+                cmd.addAll(List.of("-cp", jar + ":" + classes, "io.switchboard.bench.server.SwitchboardBenchServer"));
             }
             case "raw" -> {
                 cmd.add(javaBin());
