@@ -40,6 +40,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        long arrivedAt = System.nanoTime();
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         try {
             // both decode lazily and throw on bad percent-encoding, which deserves a 400, not a dropped connection
@@ -59,7 +60,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         try {
-            handle(ctx, req, uri);
+            handle(ctx, req, uri, arrivedAt);
         } finally {
             req.release();
         }
@@ -78,7 +79,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 && !uri.parameters().containsKey("EIO") && !uri.parameters().containsKey("transport");
     }
 
-    private void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, long arrivedAt) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         CorsOptions cors = options.cors();
@@ -105,7 +106,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             } else if (upgrade || transport != EngineOptions.Transport.POLLING) {
                 refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             } else {
-                onPollingRequest(ctx, req, keepAlive, origin, session);
+                onPollingRequest(ctx, req, keepAlive, origin, session, arrivedAt);
             }
             return;
         }
@@ -168,7 +169,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void onPollingRequest(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, String origin,
-                                  EngineSession session) {
+                                  EngineSession session, long arrivedAt) {
         boolean get = req.method().equals(HttpMethod.GET);
         if (!get && !req.method().equals(HttpMethod.POST)) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
@@ -185,14 +186,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             body = req.content().toString(StandardCharsets.UTF_8);
         }
-        HttpPollExchange exchange = new HttpPollExchange(ctx, keepAlive, options.cors(), origin);
+        HttpPollExchange exchange = new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt);
         String postBody = body;
-        SessionLoop loop = session.loop();
-        if (loop.inLoop()) {
-            session.onPollingRequest(postBody, exchange);
-        } else {
-            loop.execute(() -> session.onPollingRequest(postBody, exchange));
-        }
+        session.inbound(() -> session.onPollingRequest(postBody, exchange));
     }
 
     /**
@@ -225,13 +221,6 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         EngineSession session = existing;
         if (session == null) {
             session = server.newSession(handshake, channelLoop, transport);
-        } else {
-            EngineSession target = session;
-            target.loop().execute(() -> {
-                if (!target.tryUpgrade(transport)) {
-                    transport.close(List.of());
-                }
-            });
         }
         WebSocketFrameHandler frames = new WebSocketFrameHandler(session, transport);
         EngineSession opened = existing == null ? session : null;
@@ -242,6 +231,15 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 server.open(opened);
             }
         });
+        if (existing != null) {
+            // after the handshake response, so that a refusal's close frame follows it; before any frame of this
+            // connection, which the session takes in order after it
+            existing.inbound(() -> {
+                if (!existing.tryUpgrade(transport)) {
+                    transport.close(List.of());
+                }
+            });
+        }
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()));
         pipeline.addAfter("ws-aggregator", "ws-engine", frames);

@@ -27,12 +27,15 @@ public final class EngineSession {
     private final EngineOptions options;
     private final SessionLoop loop;
     private final Consumer<EngineSession> onClosed;
+    private final SessionInbox inbox;
     private SessionListener listener = SessionListener.NONE;
 
     private State state = State.OPEN;
     private Transport transport;
     private Transport upgradeTarget;
     private boolean upgraded;
+    /** The client sent CLOSE over polling; the session ends once what was sent with it has been read. */
+    private boolean closingByClient;
     private ArrayDeque<OutboundPacket> writeBuffer;
     /** The size of what waits in the write buffer, in polling form. */
     private long bufferedBytes;
@@ -51,6 +54,7 @@ public final class EngineSession {
         this.loop = loop;
         this.transport = transport;
         this.onClosed = onClosed;
+        this.inbox = new SessionInbox(loop);
     }
 
     public String id() {
@@ -63,6 +67,14 @@ public final class EngineSession {
 
     public SessionLoop loop() {
         return loop;
+    }
+
+    /**
+     * Runs what a connection read for this session (a request, a frame, the connection closing) on the session's
+     * loop, in the order the connections' loops read them; callable from any thread.
+     */
+    void inbound(Runnable task) {
+        inbox.submit(task);
     }
 
     /** The current transport's wire name: "polling" or "websocket". */
@@ -238,6 +250,16 @@ public final class EngineSession {
 
     /** A polling GET or POST for this session; refused once the session has moved to websocket. */
     void onPollingRequest(String postBody, PollExchange exchange) {
+        if (upgradeTarget != null) {
+            // the websocket being probed is another connection, which another loop may not have read yet: an
+            // UPGRADE the client sent before this request must count first, so this waits for reads in flight
+            loop.afterReadsInFlight(() -> inbound(() -> onPollingRequestNow(postBody, exchange)));
+        } else {
+            onPollingRequestNow(postBody, exchange);
+        }
+    }
+
+    private void onPollingRequestNow(String postBody, PollExchange exchange) {
         if (!(transport instanceof PollingTransport polling) || state == State.CLOSED) {
             exchange.respondError(EngineError.BAD_REQUEST);
         } else if (postBody == null) {
@@ -264,7 +286,7 @@ public final class EngineSession {
             onUpgradePacket(packet);
             return;
         }
-        if (from != transport || state != State.OPEN) {
+        if (from != transport || state != State.OPEN || closingByClient) {
             return;
         }
         switch (packet.type()) {
@@ -277,14 +299,28 @@ public final class EngineSession {
                 }
             }
             case CLOSE -> {
-                transport.discard();
-                onClose("transport close", null);
+                if (transport.kind() == EngineOptions.Transport.POLLING) {
+                    // a client may send its GET and the POST closing the session at once, on two connections that
+                    // other loops read: that GET was sent first and is answered (NOOP) before the session ends, as
+                    // a server reading every connection on one thread would
+                    closingByClient = true;
+                    loop.afterReadsInFlight(() -> inbound(() -> onClientClose(from)));
+                } else {
+                    onClientClose(from);
+                }
             }
             // in protocol v4 the server pings, never the client
             case PING -> onClose("transport error", "invalid heartbeat direction");
             default -> {
                 // OPEN, UPGRADE and NOOP mean nothing from a client on an established transport
             }
+        }
+    }
+
+    private void onClientClose(Transport from) {
+        if (from == transport && state != State.CLOSED) {
+            transport.discard();
+            onClose("transport close", null);
         }
     }
 
@@ -353,6 +389,9 @@ public final class EngineSession {
     private void onUpgradePacket(Packet packet) {
         if (packet.type() == PacketType.PING && "probe".equals(packet.text())) {
             upgradeTarget.send(List.of(OutboundPacket.PROBE_PONG));
+            // before the UPGRADE that may follow in the same read: a polling request answered after the upgrade
+            // must not reach the client ahead of the probe's answer
+            upgradeTarget.flush();
             releasePendingPoll();
         } else if (packet.type() == PacketType.UPGRADE && state != State.CLOSED) {
             Transport previous = transport;

@@ -13,14 +13,25 @@ final class HttpPollExchange implements PollExchange {
     private final boolean keepAlive;
     private final CorsOptions cors;
     private final String origin;
+    private final long arrivedAt;
     private final AtomicBoolean responded = new AtomicBoolean();
     private ChannelFutureListener abortListener;
 
     HttpPollExchange(ChannelHandlerContext ctx, boolean keepAlive, CorsOptions cors, String origin) {
+        this(ctx, keepAlive, cors, origin, System.nanoTime());
+    }
+
+    HttpPollExchange(ChannelHandlerContext ctx, boolean keepAlive, CorsOptions cors, String origin, long arrivedAt) {
+        this.arrivedAt = arrivedAt;
         this.ctx = ctx;
         this.keepAlive = keepAlive;
         this.cors = cors;
         this.origin = origin;
+    }
+
+    @Override
+    public long arrivedAt() {
+        return arrivedAt;
     }
 
     @Override
