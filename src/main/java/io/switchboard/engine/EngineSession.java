@@ -40,6 +40,8 @@ public final class EngineSession {
     /** The size of what waits in the write buffer, in polling form. */
     private long bufferedBytes;
 
+    /** When the client last sent anything, on the loop's clock: traffic waiting for a pong counts as liveness. */
+    private long lastPacketAt;
     private Runnable pingTask;
     private Runnable pingTimeoutTask;
     private Runnable upgradeTimeoutTask;
@@ -55,6 +57,7 @@ public final class EngineSession {
         this.transport = transport;
         this.onClosed = onClosed;
         this.inbox = new SessionInbox(loop);
+        this.lastPacketAt = loop.nowMillis();
     }
 
     public String id() {
@@ -282,6 +285,7 @@ public final class EngineSession {
     }
 
     void onPacket(Transport from, Packet packet) {
+        lastPacketAt = loop.nowMillis();
         if (from == upgradeTarget) {
             onUpgradePacket(packet);
             return;
@@ -360,7 +364,21 @@ public final class EngineSession {
             return;
         }
         enqueue(OutboundPacket.PING);
-        pingTimeoutTask = loop.schedule(() -> onClose("ping timeout", null), options.pingTimeout());
+        pingTimeoutTask = loop.schedule(this::onPingTimeout, options.pingTimeout());
+    }
+
+    /**
+     * No pong within pingTimeout: the end, unless the client sent something else meanwhile. Then, as engine.io 6.6
+     * does, the wait runs on to pingTimeout after that packet: a pong may be queued behind the client's own uploads.
+     */
+    private void onPingTimeout() {
+        long extendedTo = lastPacketAt + options.pingTimeout();
+        long now = loop.nowMillis();
+        if (state == State.OPEN && extendedTo > now) {
+            pingTimeoutTask = loop.schedule(this::onPingTimeout, extendedTo - now);
+        } else {
+            onClose("ping timeout", null);
+        }
     }
 
     private void onPong() {

@@ -9,6 +9,11 @@ import java.util.concurrent.Executor;
 public interface SessionLoop extends Executor {
     boolean inLoop();
 
+    /** The loop's clock in milliseconds, for measuring between events (not a wall clock). */
+    default long nowMillis() {
+        return System.nanoTime() / 1_000_000;
+    }
+
     /** Runs the task once after the delay; the returned handle cancels it. */
     Runnable schedule(Runnable task, long delayMillis);
 
