@@ -102,6 +102,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             if (session == null) {
                 refuse(ctx, keepAlive, origin, EngineError.UNKNOWN_SID);
             } else if (upgrade && transport == EngineOptions.Transport.WEBSOCKET) {
+                if (!session.protocol().equals(first(uri, "EIO"))) {
+                    // engine.io 6.6.10: an upgrade speaks the protocol the session was opened with
+                    refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+                    return;
+                }
                 acceptWebSocket(ctx, req, session, null);
             } else if (upgrade || transport != EngineOptions.Transport.POLLING) {
                 refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);

@@ -80,6 +80,11 @@ public final class EngineSession {
         inbox.submit(task);
     }
 
+    /** The Engine.IO protocol revision the session speaks, as its requests name it in {@code EIO}. */
+    public String protocol() {
+        return "4";
+    }
+
     /** The current transport's wire name: "polling" or "websocket". */
     public String transportName() {
         return transport.kind().wireName;

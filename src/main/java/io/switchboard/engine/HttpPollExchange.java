@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** A polling request held open until the session answers it; may be answered from the session's loop. */
@@ -74,6 +76,8 @@ final class HttpPollExchange implements PollExchange {
             ctx.channel().closeFuture().removeListener(abortListener);
         }
         CorsHeaders.apply(cors, origin, response.headers());
+        // as the reference (engine.io 6.6.11): a poll's answer is for this request only, never for a cache
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         HttpReplies.write(ctx, response, keepAlive);
     }
 }
