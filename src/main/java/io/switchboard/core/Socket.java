@@ -41,8 +41,7 @@ public final class Socket {
     /** The client's loop, kept here so that a broadcast groups its recipients without going through the client. */
     private final SessionLoop loop;
     private final Handshake handshake;
-    /** Made on first use: most sockets never carry application data. */
-    private volatile Map<String, Object> data;
+    private final SocketData data = new SocketData();
     /** The private session id that lets this socket be recovered; null when recovery is off. */
     private final String pid;
     private final boolean recovered;
@@ -92,7 +91,7 @@ public final class Socket {
         this.loop = client.loop();
         this.handshake = handshake;
         if (!session.data().isEmpty()) {
-            data().putAll(session.data());
+            data.map().putAll(session.data());
         }
         this.roomsToRestore = session.rooms();
         this.missedPackets = restored.missedPackets();
@@ -110,19 +109,22 @@ public final class Socket {
         return handshake;
     }
 
-    /** Application data about this socket; JSON-able values, visible to other nodes through fetchSockets. */
+    /**
+     * Application data about this socket as an object (keys in insertion order), visible to other nodes through
+     * fetchSockets; an empty read-only map while {@link #setData} has made it another JSON value.
+     */
     public Map<String, Object> data() {
-        Map<String, Object> existing = data;
-        if (existing == null) {
-            synchronized (this) {
-                existing = data;
-                if (existing == null) {
-                    existing = new ConcurrentHashMap<>();
-                    data = existing;
-                }
-            }
-        }
-        return existing;
+        return data.map();
+    }
+
+    /** The data as it is, any JSON value, as Node's {@code socket.data}: the object of {@link #data()} by default. */
+    public Object dataValue() {
+        return data.value();
+    }
+
+    /** Replaces the data with any JSON-able value: an object (copied), a list, a string, a number, null. */
+    public void setData(Object value) {
+        data.set(value);
     }
 
     public boolean connected() {
@@ -156,11 +158,6 @@ public final class Socket {
         return client;
     }
 
-    private Map<String, Object> dataSnapshot() {
-        Map<String, Object> current = data;
-        return current == null ? Map.of() : Map.copyOf(current);
-    }
-
     SessionLoop loop() {
         return loop;
     }
@@ -174,7 +171,7 @@ public final class Socket {
     }
 
     SocketInfo info() {
-        return new SocketInfo(id, handshake, rooms(), dataSnapshot());
+        return new SocketInfo(id, handshake, rooms(), data.snapshot());
     }
 
     // ---- listeners ----
@@ -630,7 +627,7 @@ public final class Socket {
         releaseHeld();
         RecoveryStore store = namespace.recovery();
         if (store != null && RECOVERABLE.contains(reason)) {
-            store.save(new SessionState(id, pid, rooms(), dataSnapshot(), connectOffset == null ? "" : connectOffset),
+            store.save(new SessionState(id, pid, rooms(), data.objectSnapshot(), connectOffset == null ? "" : connectOffset),
                     namespace.server().options().connectionStateRecovery().maxDisconnectionDuration());
         }
         namespace.adapter().delAll(id);
