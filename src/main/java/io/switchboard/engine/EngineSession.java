@@ -290,7 +290,6 @@ public final class EngineSession {
     }
 
     void onPacket(Transport from, Packet packet) {
-        lastPacketAt = loop.nowMillis();
         if (from == upgradeTarget) {
             onUpgradePacket(packet);
             return;
@@ -298,6 +297,8 @@ public final class EngineSession {
         if (from != transport || state != State.OPEN || closingByClient) {
             return;
         }
+        // only the session's own transport: a probe is no sign that the polling side still answers
+        lastPacketAt = loop.nowMillis();
         switch (packet.type()) {
             case PONG -> onPong();
             case MESSAGE -> {
