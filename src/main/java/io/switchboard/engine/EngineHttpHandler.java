@@ -227,6 +227,18 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (session == null) {
             session = server.newSession(handshake, channelLoop, transport);
         }
+        if (existing != null) {
+            // handed in before the handshake answers, so that it counts before any request the client sends once
+            // it has the answer (a second websocket for the same sid); a refusal closes after that answer, on the
+            // connection's loop, which is busy with this request until the answer is written
+            existing.inbound(() -> {
+                if (!existing.tryUpgrade(transport)) {
+                    // after what the loops still have to write for the session (the first websocket's answers)
+                    existing.loop().afterReadsInFlight(
+                            () -> ctx.channel().eventLoop().execute(() -> transport.close(List.of())));
+                }
+            });
+        }
         WebSocketFrameHandler frames = new WebSocketFrameHandler(session, transport);
         EngineSession opened = existing == null ? session : null;
         handshaker.handshake(ctx.channel(), req).addListener(future -> {
@@ -236,15 +248,6 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 server.open(opened);
             }
         });
-        if (existing != null) {
-            // after the handshake response, so that a refusal's close frame follows it; before any frame of this
-            // connection, which the session takes in order after it
-            existing.inbound(() -> {
-                if (!existing.tryUpgrade(transport)) {
-                    transport.close(List.of());
-                }
-            });
-        }
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()));
         pipeline.addAfter("ws-aggregator", "ws-engine", frames);

@@ -258,9 +258,10 @@ public final class EngineSession {
 
     /** A polling GET or POST for this session; refused once the session has moved to websocket. */
     void onPollingRequest(String postBody, PollExchange exchange) {
-        if (upgradeTarget != null) {
-            // the websocket being probed is another connection, which another loop may not have read yet: an
-            // UPGRADE the client sent before this request must count first, so this waits for reads in flight
+        if (upgradeTarget != null || upgraded) {
+            // the websocket is another connection, which another loop may not have read yet: an UPGRADE the
+            // client sent before this request must count first, so this waits for reads in flight; and after the
+            // upgrade the refusal waits for what that loop still has to write (the probe's answer) to go first
             loop.afterReadsInFlight(() -> inbound(() -> onPollingRequestNow(postBody, exchange)));
         } else {
             onPollingRequestNow(postBody, exchange);
