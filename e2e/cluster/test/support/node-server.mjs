@@ -67,6 +67,10 @@ function install(nsp, serverSideLog) {
 
   nsp.on("connection", (socket) => {
     socket.data = { node: NODE_NAME, tag: socket.handshake.auth?.tag ?? "" };
+    socket.on("set-data", (value, ack) => {
+      socket.data = value;
+      ack("ok");
+    });
     socket.on("join", (room, ack) => {
       socket.join(room);
       ack([...socket.rooms].sort());

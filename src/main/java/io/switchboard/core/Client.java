@@ -120,7 +120,8 @@ final class Client implements SessionListener {
 
     private void onParseError(PacketDecodingException e) {
         log.debug("session {} sent an invalid packet: {}", session.id(), e.getMessage());
-        close(DisconnectReason.PARSE_ERROR);
+        // the reference closes the connection ("forced close"), a reason a recovering client may come back from
+        close(DisconnectReason.FORCED_CLOSE);
     }
 
     private void route(Packet packet) {

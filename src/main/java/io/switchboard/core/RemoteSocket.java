@@ -28,7 +28,13 @@ public final class RemoteSocket {
         return info.rooms();
     }
 
+    /** The socket's data as an object; empty when it is another JSON value (see {@link #dataValue}). */
     public Map<String, Object> data() {
+        return info.dataObject();
+    }
+
+    /** The socket's data as it is, any JSON value: an ordered Map, a List, a String, a number, a boolean, null. */
+    public Object dataValue() {
         return info.data();
     }
 

@@ -46,8 +46,7 @@ public final class Socket {
     /** The client's loop, kept here so that a broadcast groups its recipients without going through the client. */
     private final SessionLoop loop;
     private final Handshake handshake;
-    /** Made on first use: most sockets never carry application data. Synchronized, as it takes null values. */
-    private volatile Map<String, Object> data;
+    private final SocketData data = new SocketData(this::stateChanged);
     /** The private session id that lets this socket be recovered; null when recovery is off. */
     private final String pid;
     private final boolean recovered;
@@ -106,7 +105,7 @@ public final class Socket {
         this.loop = client.loop();
         this.handshake = handshake;
         if (!session.data().isEmpty()) {
-            data().putAll(session.data());
+            data.map().putAll(session.data());
         }
         this.roomsToRestore = session.rooms();
         this.missedPackets = restored.missedPackets();
@@ -126,21 +125,21 @@ public final class Socket {
     }
 
     /**
-     * Application data about this socket; JSON-able values (null included), visible to other nodes through
-     * fetchSockets. Safe to read and write from any thread; iterate it in a {@code synchronized (data)} block.
+     * Application data about this socket as an object (keys in insertion order), visible to other nodes through
+     * fetchSockets; an empty read-only map while {@link #setData} has made it another JSON value.
      */
     public Map<String, Object> data() {
-        Map<String, Object> existing = data;
-        if (existing == null) {
-            synchronized (this) {
-                existing = data;
-                if (existing == null) {
-                    existing = Collections.synchronizedMap(new SocketData(this::stateChanged));
-                    data = existing;
-                }
-            }
-        }
-        return existing;
+        return data.map();
+    }
+
+    /** The data as it is, any JSON value, as Node's {@code socket.data}: the object of {@link #data()} by default. */
+    public Object dataValue() {
+        return data.value();
+    }
+
+    /** Replaces the data with any JSON-able value: an object (copied), a list, a string, a number, null. */
+    public void setData(Object value) {
+        data.set(value);
     }
 
     public boolean connected() {
@@ -182,17 +181,6 @@ public final class Socket {
         return client;
     }
 
-    /** A copy of the data, safe to hand to another thread; it keeps null values (Map.copyOf would refuse them). */
-    private Map<String, Object> dataSnapshot() {
-        Map<String, Object> current = data;
-        if (current == null) {
-            return Map.of();
-        }
-        synchronized (current) {
-            return Collections.unmodifiableMap(new HashMap<>(current));
-        }
-    }
-
     private ServerObserver observer() {
         return namespace.server().options().observer();
     }
@@ -224,7 +212,7 @@ public final class Socket {
     }
 
     SocketInfo info() {
-        return new SocketInfo(id, handshake, rooms(), dataSnapshot());
+        return new SocketInfo(id, handshake, rooms(), data.snapshot());
     }
 
     // ---- listeners ----
@@ -690,8 +678,13 @@ public final class Socket {
      * however many changes the turn made, so that the socket can be recovered even if this node dies.
      */
     private void stateChanged() {
+        // before the CONNECT is accepted there is nothing to keep (onConnect saves what a middleware changed), and
+        // asking for the store would make it for a CONNECT that may yet be refused
+        if (!connected || pid == null || stateSavePending || disconnected) {
+            return;
+        }
         RecoveryStore store = namespace.recovery();
-        if (store == null || pid == null || stateSavePending || disconnected || !store.keepsLiveSessions()) {
+        if (store == null || !store.keepsLiveSessions()) {
             return;
         }
         stateSavePending = true;
@@ -704,7 +697,7 @@ public final class Socket {
     }
 
     private SessionState sessionState() {
-        return new SessionState(id, pid, rooms(), dataSnapshot(), connectOffset == null ? "" : connectOffset);
+        return new SessionState(id, pid, rooms(), data.objectSnapshot(), connectOffset == null ? "" : connectOffset);
     }
 
     /**

@@ -1,87 +1,82 @@
 package io.switchboard.core;
 
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.BiFunction;
-import java.util.function.Function;
 
 /**
- * The map behind {@code socket.data()} (through a synchronized view; null values are allowed): it tells its socket
- * when it changes, so that a recovery store keeping live sessions (Redis) learns of the change. Changes through the views ({@code entrySet()} and
- * the like) are not seen; they reach the store with the socket's next change or when it drops.
+ * A socket's application data, as Node's {@code socket.data}: any JSON value (an object, an array, a string, a
+ * number, a boolean, null), an empty object until something is stored. An object keeps its keys in insertion order,
+ * so that what one node stores every node reads back unchanged. Safe from any thread. Every change (through the
+ * object or {@link #set}) is told to the socket, for a recovery store that keeps live sessions.
  */
-final class SocketData extends HashMap<String, Object> {
-    private final transient Runnable changed;
+final class SocketData {
+    /** Never set: reads as an empty object, made on first use (most sockets never carry data). */
+    private static final Object UNSET = new Object();
+
+    private final Runnable changed;
+    private volatile Object value = UNSET;
 
     SocketData(Runnable changed) {
-        super(4);
         this.changed = changed;
     }
 
-    private <T> T changed(T result) {
-        changed.run();
-        return result;
+    /** The data as an object, to read and change in place; an empty read-only map while it is another value. */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> map() {
+        Object current = value;
+        if (current == UNSET) {
+            synchronized (this) {
+                if (value == UNSET) {
+                    value = orderedMap();
+                }
+                current = value;
+            }
+        }
+        return current instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
-    @Override
-    public Object put(String key, Object value) {
-        return changed(super.put(key, value));
+    /** The data as it is: the live object (as {@link #map}) or any other JSON value. */
+    Object value() {
+        Object current = value;
+        return current == UNSET ? map() : current;
     }
 
-    @Override
-    public void putAll(Map<? extends String, ?> map) {
-        super.putAll(map);
-        changed.run();
-    }
-
-    @Override
-    public Object putIfAbsent(String key, Object value) {
-        return changed(super.putIfAbsent(key, value));
-    }
-
-    @Override
-    public Object remove(Object key) {
-        return changed(super.remove(key));
-    }
-
-    @Override
-    public boolean remove(Object key, Object value) {
-        return changed(super.remove(key, value));
-    }
-
-    @Override
-    public Object replace(String key, Object value) {
-        return changed(super.replace(key, value));
-    }
-
-    @Override
-    public boolean replace(String key, Object oldValue, Object newValue) {
-        return changed(super.replace(key, oldValue, newValue));
-    }
-
-    @Override
-    public void clear() {
-        super.clear();
+    /** Replaces the data; an object is copied into an ordered, thread-safe map. */
+    void set(Object newValue) {
+        synchronized (this) {
+            if (newValue instanceof Map<?, ?> map) {
+                Map<String, Object> ordered = orderedMap();
+                map.forEach((key, item) -> ordered.put(String.valueOf(key), item));
+                value = ordered;
+            } else {
+                value = newValue;
+            }
+        }
         changed.run();
     }
 
-    @Override
-    public Object compute(String key, BiFunction<? super String, ? super Object, ?> remapping) {
-        return changed(super.compute(key, remapping));
+    /** A copy for another thread or node: an object as a fresh ordered map, any other value as it is. */
+    Object snapshot() {
+        Object current = value;
+        if (current == UNSET) {
+            return Map.of();
+        }
+        if (current instanceof Map<?, ?> map) {
+            synchronized (map) { // the lock of Collections.synchronizedMap, which iteration must hold
+                return new LinkedHashMap<>(map);
+            }
+        }
+        return current;
     }
 
-    @Override
-    public Object computeIfAbsent(String key, Function<? super String, ?> mapping) {
-        return changed(super.computeIfAbsent(key, mapping));
+    /** The object form of {@link #snapshot}, for what keeps only objects (connection state recovery). */
+    @SuppressWarnings("unchecked")
+    Map<String, Object> objectSnapshot() {
+        return snapshot() instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
-    @Override
-    public Object computeIfPresent(String key, BiFunction<? super String, ? super Object, ?> remapping) {
-        return changed(super.computeIfPresent(key, remapping));
-    }
-
-    @Override
-    public Object merge(String key, Object value, BiFunction<? super Object, ? super Object, ?> remapping) {
-        return changed(super.merge(key, value, remapping));
+    private Map<String, Object> orderedMap() {
+        return Collections.synchronizedMap(new NotifyingMap(changed));
     }
 }

@@ -40,6 +40,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        long arrivedAt = System.nanoTime();
         QueryStringDecoder uri = new QueryStringDecoder(req.uri());
         try {
             // both decode lazily and throw on bad percent-encoding, which deserves a 400, not a dropped connection
@@ -59,7 +60,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         try {
-            handle(ctx, req, uri);
+            handle(ctx, req, uri, arrivedAt);
         } finally {
             req.release();
         }
@@ -78,7 +79,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 && !uri.parameters().containsKey("EIO") && !uri.parameters().containsKey("transport");
     }
 
-    private void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri) {
+    private void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, long arrivedAt) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         CorsOptions cors = options.cors();
@@ -101,11 +102,16 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             if (session == null) {
                 refuse(ctx, keepAlive, origin, EngineError.UNKNOWN_SID);
             } else if (upgrade && transport == EngineOptions.Transport.WEBSOCKET) {
+                if (!session.protocol().equals(first(uri, "EIO"))) {
+                    // engine.io 6.6.10: an upgrade speaks the protocol the session was opened with
+                    refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+                    return;
+                }
                 acceptWebSocket(ctx, req, session, null);
             } else if (upgrade || transport != EngineOptions.Transport.POLLING) {
                 refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             } else {
-                onPollingRequest(ctx, req, keepAlive, origin, session);
+                onPollingRequest(ctx, req, keepAlive, origin, session, arrivedAt);
             }
             return;
         }
@@ -168,7 +174,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void onPollingRequest(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, String origin,
-                                  EngineSession session) {
+                                  EngineSession session, long arrivedAt) {
         boolean get = req.method().equals(HttpMethod.GET);
         if (!get && !req.method().equals(HttpMethod.POST)) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
@@ -185,14 +191,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             }
             body = req.content().toString(StandardCharsets.UTF_8);
         }
-        HttpPollExchange exchange = new HttpPollExchange(ctx, keepAlive, options.cors(), origin);
+        HttpPollExchange exchange = new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt);
         String postBody = body;
-        SessionLoop loop = session.loop();
-        if (loop.inLoop()) {
-            session.onPollingRequest(postBody, exchange);
-        } else {
-            loop.execute(() -> session.onPollingRequest(postBody, exchange));
-        }
+        session.inbound(() -> session.onPollingRequest(postBody, exchange));
     }
 
     /**
@@ -226,11 +227,16 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         EngineSession session = existing;
         if (session == null) {
             session = server.newSession(handshake, channelLoop, transport);
-        } else {
-            EngineSession target = session;
-            target.loop().execute(() -> {
-                if (!target.tryUpgrade(transport)) {
-                    transport.close(List.of());
+        }
+        if (existing != null) {
+            // handed in before the handshake answers, so that it counts before any request the client sends once
+            // it has the answer (a second websocket for the same sid); a refusal closes after that answer, on the
+            // connection's loop, which is busy with this request until the answer is written
+            existing.inbound(() -> {
+                if (!existing.tryUpgrade(transport)) {
+                    // after what the loops still have to write for the session (the first websocket's answers)
+                    existing.loop().afterReadsInFlight(
+                            () -> ctx.channel().eventLoop().execute(() -> transport.close(List.of())));
                 }
             });
         }

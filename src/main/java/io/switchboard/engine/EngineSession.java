@@ -27,16 +27,21 @@ public final class EngineSession {
     private final EngineOptions options;
     private final SessionLoop loop;
     private final Consumer<EngineSession> onClosed;
+    private final SessionInbox inbox;
     private SessionListener listener = SessionListener.NONE;
 
     private State state = State.OPEN;
     private Transport transport;
     private Transport upgradeTarget;
     private boolean upgraded;
+    /** The client sent CLOSE over polling; the session ends once what was sent with it has been read. */
+    private boolean closingByClient;
     private ArrayDeque<OutboundPacket> writeBuffer;
     /** The size of what waits in the write buffer, in polling form. */
     private long bufferedBytes;
 
+    /** When the client last sent anything, on the loop's clock: traffic waiting for a pong counts as liveness. */
+    private long lastPacketAt;
     private Runnable pingTask;
     private Runnable pingTimeoutTask;
     private Runnable upgradeTimeoutTask;
@@ -51,6 +56,8 @@ public final class EngineSession {
         this.loop = loop;
         this.transport = transport;
         this.onClosed = onClosed;
+        this.inbox = new SessionInbox(loop);
+        this.lastPacketAt = loop.nowMillis();
     }
 
     public String id() {
@@ -63,6 +70,19 @@ public final class EngineSession {
 
     public SessionLoop loop() {
         return loop;
+    }
+
+    /**
+     * Runs what a connection read for this session (a request, a frame, the connection closing) on the session's
+     * loop, in the order the connections' loops read them; callable from any thread.
+     */
+    void inbound(Runnable task) {
+        inbox.submit(task);
+    }
+
+    /** The Engine.IO protocol revision the session speaks, as its requests name it in {@code EIO}. */
+    public String protocol() {
+        return "4";
     }
 
     /** The current transport's wire name: "polling" or "websocket". */
@@ -238,6 +258,17 @@ public final class EngineSession {
 
     /** A polling GET or POST for this session; refused once the session has moved to websocket. */
     void onPollingRequest(String postBody, PollExchange exchange) {
+        if (upgradeTarget != null || upgraded) {
+            // the websocket is another connection, which another loop may not have read yet: an UPGRADE the
+            // client sent before this request must count first, so this waits for reads in flight; and after the
+            // upgrade the refusal waits for what that loop still has to write (the probe's answer) to go first
+            loop.afterReadsInFlight(() -> inbound(() -> onPollingRequestNow(postBody, exchange)));
+        } else {
+            onPollingRequestNow(postBody, exchange);
+        }
+    }
+
+    private void onPollingRequestNow(String postBody, PollExchange exchange) {
         if (!(transport instanceof PollingTransport polling) || state == State.CLOSED) {
             exchange.respondError(EngineError.BAD_REQUEST);
         } else if (postBody == null) {
@@ -264,9 +295,11 @@ public final class EngineSession {
             onUpgradePacket(packet);
             return;
         }
-        if (from != transport || state != State.OPEN) {
+        if (from != transport || state != State.OPEN || closingByClient) {
             return;
         }
+        // only the session's own transport: a probe is no sign that the polling side still answers
+        lastPacketAt = loop.nowMillis();
         switch (packet.type()) {
             case PONG -> onPong();
             case MESSAGE -> {
@@ -277,14 +310,28 @@ public final class EngineSession {
                 }
             }
             case CLOSE -> {
-                transport.discard();
-                onClose("transport close", null);
+                if (transport.kind() == EngineOptions.Transport.POLLING) {
+                    // a client may send its GET and the POST closing the session at once, on two connections that
+                    // other loops read: that GET was sent first and is answered (NOOP) before the session ends, as
+                    // a server reading every connection on one thread would
+                    closingByClient = true;
+                    loop.afterReadsInFlight(() -> inbound(() -> onClientClose(from)));
+                } else {
+                    onClientClose(from);
+                }
             }
             // in protocol v4 the server pings, never the client
             case PING -> onClose("transport error", "invalid heartbeat direction");
             default -> {
                 // OPEN, UPGRADE and NOOP mean nothing from a client on an established transport
             }
+        }
+    }
+
+    private void onClientClose(Transport from) {
+        if (from == transport && state != State.CLOSED) {
+            transport.discard();
+            onClose("transport close", null);
         }
     }
 
@@ -324,7 +371,21 @@ public final class EngineSession {
             return;
         }
         enqueue(OutboundPacket.PING);
-        pingTimeoutTask = loop.schedule(() -> onClose("ping timeout", null), options.pingTimeout());
+        pingTimeoutTask = loop.schedule(this::onPingTimeout, options.pingTimeout());
+    }
+
+    /**
+     * No pong within pingTimeout: the end, unless the client sent something else meanwhile. Then, as engine.io 6.6
+     * does, the wait runs on to pingTimeout after that packet: a pong may be queued behind the client's own uploads.
+     */
+    private void onPingTimeout() {
+        long extendedTo = lastPacketAt + options.pingTimeout();
+        long now = loop.nowMillis();
+        if (state == State.OPEN && extendedTo > now) {
+            pingTimeoutTask = loop.schedule(this::onPingTimeout, extendedTo - now);
+        } else {
+            onClose("ping timeout", null);
+        }
     }
 
     private void onPong() {
@@ -353,6 +414,9 @@ public final class EngineSession {
     private void onUpgradePacket(Packet packet) {
         if (packet.type() == PacketType.PING && "probe".equals(packet.text())) {
             upgradeTarget.send(List.of(OutboundPacket.PROBE_PONG));
+            // before the UPGRADE that may follow in the same read: a polling request answered after the upgrade
+            // must not reach the client ahead of the probe's answer
+            upgradeTarget.flush();
             releasePendingPoll();
         } else if (packet.type() == PacketType.UPGRADE && state != State.CLOSED) {
             Transport previous = transport;

@@ -5,6 +5,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
 /** A polling request held open until the session answers it; may be answered from the session's loop. */
@@ -13,14 +15,25 @@ final class HttpPollExchange implements PollExchange {
     private final boolean keepAlive;
     private final CorsOptions cors;
     private final String origin;
+    private final long arrivedAt;
     private final AtomicBoolean responded = new AtomicBoolean();
     private ChannelFutureListener abortListener;
 
     HttpPollExchange(ChannelHandlerContext ctx, boolean keepAlive, CorsOptions cors, String origin) {
+        this(ctx, keepAlive, cors, origin, System.nanoTime());
+    }
+
+    HttpPollExchange(ChannelHandlerContext ctx, boolean keepAlive, CorsOptions cors, String origin, long arrivedAt) {
+        this.arrivedAt = arrivedAt;
         this.ctx = ctx;
         this.keepAlive = keepAlive;
         this.cors = cors;
         this.origin = origin;
+    }
+
+    @Override
+    public long arrivedAt() {
+        return arrivedAt;
     }
 
     @Override
@@ -63,6 +76,8 @@ final class HttpPollExchange implements PollExchange {
             ctx.channel().closeFuture().removeListener(abortListener);
         }
         CorsHeaders.apply(cors, origin, response.headers());
+        // as the reference (engine.io 6.6.11): a poll's answer is for this request only, never for a cache
+        response.headers().set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         HttpReplies.write(ctx, response, keepAlive);
     }
 }

@@ -14,6 +14,11 @@ interface PollExchange {
     /** A bare status, for 413 and the like. */
     void respondStatus(int status);
 
+    /** When the request was read ({@link System#nanoTime}), to tell which of two overlapping GETs came first. */
+    default long arrivedAt() {
+        return 0;
+    }
+
     /** Runs the callback (on any thread) if the client drops the request before it is answered. */
     void onAbort(Runnable callback);
 }

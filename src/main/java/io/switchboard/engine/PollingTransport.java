@@ -41,12 +41,18 @@ final class PollingTransport implements Transport {
             return;
         }
         if (pendingGet != null) {
-            exchange.respondError(EngineError.BAD_REQUEST);
+            // the GET read first (on whichever loop) is the poll and gets the CLOSE; the other is the overlap
+            PollExchange overlap = exchange;
+            if (exchange.arrivedAt() - pendingGet.arrivedAt() < 0) {
+                overlap = pendingGet;
+                pendingGet = exchange;
+            }
+            overlap.respondError(EngineError.BAD_REQUEST);
             session.onTransportError(this, "overlap from client");
             return;
         }
         pendingGet = exchange;
-        exchange.onAbort(() -> session.loop().execute(() -> onPollAborted(exchange)));
+        exchange.onAbort(() -> session.inbound(() -> onPollAborted(exchange)));
         session.onTransportReady(this);
     }
 

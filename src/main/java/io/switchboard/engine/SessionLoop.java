@@ -9,6 +9,19 @@ import java.util.concurrent.Executor;
 public interface SessionLoop extends Executor {
     boolean inLoop();
 
+    /** The loop's clock in milliseconds, for measuring between events (not a wall clock). */
+    default long nowMillis() {
+        return System.nanoTime() / 1_000_000;
+    }
+
     /** Runs the task once after the delay; the returned handle cancels it. */
     Runnable schedule(Runnable task, long delayMillis);
+
+    /**
+     * Runs the task on this loop once every loop of the server has read what had already arrived on its connections
+     * (and handed it to the sessions) when this was called. A loop that runs alone has nothing to wait for.
+     */
+    default void afterReadsInFlight(Runnable task) {
+        execute(task);
+    }
 }

@@ -11,6 +11,10 @@ interface Transport {
 
     void send(List<OutboundPacket> packets);
 
+    /** Pushes what {@link #send} wrote out now instead of with the loop's batch (websocket); nothing to do else. */
+    default void flush() {
+    }
+
     /**
      * Closes the transport after the given last packets: polling answers a waiting GET with them and a CLOSE packet,
      * websocket writes them and then a close frame.

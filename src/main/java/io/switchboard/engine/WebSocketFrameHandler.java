@@ -58,11 +58,6 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
     }
 
     private void onLoop(Runnable task) {
-        SessionLoop loop = session.loop();
-        if (loop.inLoop()) {
-            task.run();
-        } else {
-            loop.execute(task);
-        }
+        session.inbound(task);
     }
 }

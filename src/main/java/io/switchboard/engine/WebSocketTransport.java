@@ -75,6 +75,11 @@ final class WebSocketTransport implements Transport {
         }
     }
 
+    @Override
+    public void flush() {
+        channel.flush();
+    }
+
     /** The loop's batch has come round to this transport. */
     void flushNow() {
         flushQueued = false;

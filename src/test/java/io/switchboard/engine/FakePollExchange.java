@@ -10,7 +10,21 @@ final class FakePollExchange implements PollExchange {
     EngineError error;
     Integer status;
     int responses;
+    long arrivedAt;
     private Runnable abort;
+
+    FakePollExchange() {
+    }
+
+    /** A request read at the given time ({@link System#nanoTime} scale). */
+    FakePollExchange(long arrivedAt) {
+        this.arrivedAt = arrivedAt;
+    }
+
+    @Override
+    public long arrivedAt() {
+        return arrivedAt;
+    }
 
     @Override
     public void respondPayload(String payload) {

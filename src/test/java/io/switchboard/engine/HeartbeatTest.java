@@ -3,6 +3,7 @@ package io.switchboard.engine;
 import static io.switchboard.engine.TestServer.assertError;
 import static io.switchboard.engine.TestServer.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -73,6 +74,33 @@ class HeartbeatTest {
             assertTrue(ws.frames.isEmpty(), "nothing after the ping but the close: " + ws.frames);
             listener.assertClosed("ping timeout");
             assertEquals(null, server.server.session(sid));
+        }
+    }
+
+    /** engine.io 6.6: anything the client sends while the server waits for the pong extends the wait. */
+    @Test
+    void trafficWhileThePongIsAwaitedExtendsThePingTimeout() throws Exception {
+        long timeout = 1_000;
+        try (TestServer slow = TestServer.start(new EngineOptions().pingInterval(300).pingTimeout(timeout));
+             WsClient ws = WsClient.connect(slow.wsUri("EIO=4&transport=websocket"))) {
+            String sid = TestServer.Handshake.parse(ws.nextText()).sid();
+            RecordingListener listener = slow.listener(sid);
+            assertEquals("2", ws.nextText());
+            long pinged = System.nanoTime();
+
+            // no pong, but a message every 300 ms for three times the ping timeout
+            long lastSent = pinged;
+            while (TestServer.millisSince(pinged) < 3 * timeout) {
+                Thread.sleep(300);
+                ws.sendText("4busy");
+                lastSent = System.nanoTime();
+                assertFalse(ws.closed.isDone(), "closed " + TestServer.millisSince(pinged) + " ms after the ping");
+            }
+            ws.awaitClose();
+
+            long afterLast = TimeUnit.NANOSECONDS.toMillis(ws.closedAtNanos - lastSent);
+            assertTrue(afterLast >= timeout - EARLY, "closed " + afterLast + " ms after the last message");
+            assertEquals("ping timeout", listener.awaitClose().reason());
         }
     }
 

@@ -50,6 +50,11 @@ final class ManualLoop implements SessionLoop {
         return now;
     }
 
+    @Override
+    public long nowMillis() {
+        return now;
+    }
+
     /** Moves the clock forward, running every task that falls due on the way, at its own time. */
     void advance(long millis) {
         long target = now + millis;

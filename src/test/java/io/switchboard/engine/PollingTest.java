@@ -6,6 +6,7 @@ import static io.switchboard.engine.TestServer.assertPending;
 import static io.switchboard.engine.TestServer.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
@@ -117,7 +118,7 @@ class PollingTest {
     }
 
     @Test
-    void payloadOverMaxHttpBufferSizeIs413AndClosesTheSession() throws Exception {
+    void payloadOverMaxHttpBufferSizeIs413AndTheSessionLivesOn() throws Exception {
         server = TestServer.start(TestServer.quietOptions().maxHttpBufferSize(1_000));
         String sid = server.handshake().sid();
         RecordingListener listener = server.listener(sid);
@@ -126,10 +127,30 @@ class PollingTest {
 
         HttpResponse<String> response = server.postPayload(sid, "4" + "x".repeat(1_000));
 
+        // as engine.io 6.6.13: the payload is refused, the session is not
         assertEquals(413, response.statusCode());
-        assertEquals("1", await(pending).body(), "the waiting GET learns of the close");
-        listener.assertClosed("transport error");
-        assertError(server.poll(sid), 400, 1, "Session ID unknown");
+        assertEquals("ok", server.postPayload(sid, "4after").body());
+        assertEquals("after", listener.nextMessage());
+        TestServer.onLoop(server.session(sid), () -> server.server.session(sid).send(OutboundPacket.message("back")));
+        assertEquals("4back", await(pending).body(), "the GET that waited through the 413 still serves");
+        assertTrue(server.server.session(sid).isOpen());
+        assertFalse(listener.closed.isDone());
+    }
+
+    @Test
+    void pollingResponsesAreNotToBeStored() throws Exception {
+        server = TestServer.start();
+        HttpResponse<String> handshake = server.get("EIO=4&transport=polling");
+        String sid = TestServer.Handshake.parse(handshake.body()).sid();
+        HttpResponse<String> post = server.postPayload(sid, "4hi");
+        CompletableFuture<HttpResponse<String>> poll = server.pollAsync(sid);
+        server.listener(sid).nextMessage();
+        server.session(sid).send(OutboundPacket.message("there"));
+
+        for (HttpResponse<String> response : List.of(handshake, post, await(poll))) {
+            assertEquals("no-store", response.headers().firstValue("cache-control").orElse(null),
+                    response.request().method() + " " + response.body());
+        }
     }
 
     @Test

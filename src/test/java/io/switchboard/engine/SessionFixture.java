@@ -60,7 +60,11 @@ final class SessionFixture {
 
     /** A polling GET for the session. */
     FakePollExchange get() {
-        FakePollExchange exchange = new FakePollExchange();
+        return get(new FakePollExchange());
+    }
+
+    /** A polling GET for the session, handed to it now. */
+    FakePollExchange get(FakePollExchange exchange) {
         session.onPollingRequest(null, exchange);
         return exchange;
     }

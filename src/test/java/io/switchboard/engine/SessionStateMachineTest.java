@@ -257,6 +257,19 @@ class SessionStateMachineTest {
     }
 
     @Test
+    void ofOverlappingGetsTheOneReadFirstGetsTheCloseWhicheverReachesTheSessionFirst() {
+        SessionFixture f = SessionFixture.polling();
+        FakePollExchange later = f.get(new FakePollExchange(2_000));
+
+        // read first by another loop, handed over after the one above
+        FakePollExchange earlier = f.get(new FakePollExchange(1_000));
+
+        later.assertError(EngineError.BAD_REQUEST);
+        earlier.assertPayload("1");
+        assertEquals("transport error", f.closeReason());
+    }
+
+    @Test
     void abortedGetClosesTheSession() {
         SessionFixture f = SessionFixture.polling();
         f.get().abort();

@@ -67,6 +67,20 @@ class UpgradeTest {
         }
     }
 
+    /** engine.io 6.6.10: the upgrade must speak the session's protocol revision. */
+    @Test
+    void upgradeWithAnotherEioIsRefusedAndTheSessionGoesOnPolling() throws Exception {
+        server = TestServer.start();
+        String sid = server.handshake().sid();
+
+        assertEquals(400, WsClient.refusedStatus(server.wsUri("EIO=3&transport=websocket&sid=" + sid)));
+        assertEquals(400, WsClient.refusedStatus(server.wsUri("transport=websocket&sid=" + sid)));
+
+        assertEquals("polling", server.session(sid).transportName());
+        assertEquals("ok", server.postPayload(sid, "4still").body());
+        assertEquals("still", server.listener(sid).nextMessage());
+    }
+
     @Test
     void packetsQueuedDuringTheProbeAreFlushedOverTheWebsocket() throws Exception {
         server = TestServer.start();

@@ -2,7 +2,14 @@ package io.switchboard.javaclient;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpRequest.BodyPublishers;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -10,8 +17,11 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The reasons the server's onDisconnect sees, and what onDisconnecting can still read. */
 class DisconnectReasonTest {
@@ -103,6 +113,27 @@ class DisconnectReasonTest {
         assertEquals(Set.of(staying.id(), "lobby"), fx.server.sockets().adapter().rooms());
         assertEquals(Set.of(staying.id()), Set.copyOf(fx.server.sockets().localSockets().stream()
                 .map(io.switchboard.core.Socket::id).toList()));
+    }
+
+    /** socket.io 4.8: a packet the decoder refuses closes the connection as "forced close", a recoverable reason. */
+    @Test
+    void anUndecodablePacketIsAForcedClose() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String base = "http://127.0.0.1:" + fx.port + "/socket.io/?EIO=4&transport=polling";
+        String open = send(http, HttpRequest.newBuilder(URI.create(base)).GET());
+        String sid = new ObjectMapper().readTree(open.substring(1)).get("sid").asText();
+        URI session = URI.create(base + "&sid=" + sid);
+        assertEquals("ok", send(http, HttpRequest.newBuilder(session).POST(BodyPublishers.ofString("40"))));
+        assertTrue(send(http, HttpRequest.newBuilder(session).GET()).startsWith("40{"), "connected");
+
+        send(http, HttpRequest.newBuilder(session).POST(BodyPublishers.ofString("42[\"broken\"")));
+
+        assertEquals("forced close", Fixture.take(reasons));
+    }
+
+    private static String send(HttpClient http, HttpRequest.Builder request) throws Exception {
+        return http.send(request.timeout(Duration.ofMillis(Fixture.TIMEOUT_MS)).build(), BodyHandlers.ofString())
+                .body();
     }
 
     @ParameterizedTest

@@ -96,12 +96,12 @@ final class WireSocket {
         return new SocketInfo(node.get("id").textValue(), handshake, Wire.rooms(node, "rooms"), data(node.get("data")));
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> data(JsonNode data) {
-        if (data == null || !data.isObject()) {
+    /** Any JSON value, as Node's socket.data may be: objects keep their key order (Jackson reads them as LinkedHashMap). */
+    private static Object data(JsonNode data) {
+        if (data == null || data.isMissingNode()) {
             return Map.of();
         }
-        return Wire.mapper().convertValue(data, LinkedHashMap.class);
+        return Wire.mapper().convertValue(data, Object.class);
     }
 
     private static Map<String, List<String>> multiMap(JsonNode object) {

@@ -103,6 +103,11 @@ public final class ClusterNodeMain {
     private void install(Namespace nsp, Socket socket) {
         socket.data().put("node", NODE_NAME);
         socket.data().put("tag", socket.handshake().auth().path("tag").asText(""));
+        socket.on("set-data", event -> {
+            // any JSON value, as Node's socket.data = value
+            socket.setData(Wire.mapper().convertValue(event.arg(0), Object.class));
+            event.ack("ok");
+        });
         socket.on("join", event -> {
             socket.join(event.arg(0).asText());
             event.ack(new TreeSet<>(socket.rooms()));
@@ -176,7 +181,7 @@ public final class ClusterNodeMain {
         Map<String, Object> map = new LinkedHashMap<>();
         map.put("id", remote.id());
         map.put("rooms", new TreeSet<>(remote.rooms()));
-        map.put("data", remote.data());
+        map.put("data", remote.dataValue());
         map.put("auth", remote.handshake().auth());
         Map<String, String> query = new LinkedHashMap<>();
         remote.handshake().query().forEach((name, values) -> query.put(name, values.isEmpty() ? null

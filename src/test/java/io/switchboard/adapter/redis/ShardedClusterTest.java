@@ -34,7 +34,7 @@ class ShardedClusterTest extends ThreeNodeCluster {
         byte[] bytes = "bin".getBytes(StandardCharsets.UTF_8);
         server(0).emit("all", bytes);
         server(0).to("blue").emit("blue-only");                 // the room's own channel
-        server(0).to(c.id()).emit("to-c");                      // 22-character ids have channels too
+        server(0).to(c.id()).emit("to-c");                      // socket ids (20 characters) stay on the main channel
         server(0).except("blue").emit("not-blue");
         server(0).emit("marker");
         assertEquals(List.of("all", "not-blue", "marker"), a.namesUntil("marker"));

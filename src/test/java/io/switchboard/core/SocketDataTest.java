@@ -1,0 +1,55 @@
+package io.switchboard.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** A socket's data is any JSON value, as Node's socket.data; an object keeps its key order. */
+class SocketDataTest {
+    @Test
+    void startsAsAnEmptyObjectThatKeepsInsertionOrder() {
+        SocketData data = new SocketData();
+        assertEquals(Map.of(), data.snapshot());
+        for (String key : List.of("z", "a", "m", "b")) {
+            data.map().put(key, key.length());
+        }
+        assertEquals(List.of("z", "a", "m", "b"), List.copyOf(((Map<?, ?>) data.snapshot()).keySet()));
+        assertEquals(data.map(), data.value());
+    }
+
+    @Test
+    void anyJsonValueIsKeptAsItIs() {
+        SocketData data = new SocketData();
+        for (Object value : List.of("a string", List.of("an", "array"), 42, true)) {
+            data.set(value);
+            assertEquals(value, data.value());
+            assertEquals(value, data.snapshot());
+            assertEquals(Map.of(), data.map(), "no object view of " + value);
+            assertThrows(UnsupportedOperationException.class, () -> data.map().put("k", "v"));
+        }
+        data.set(null);
+        assertNull(data.value());
+        assertNull(data.snapshot());
+        assertEquals(Map.of(), data.objectSnapshot());
+    }
+
+    @Test
+    void anObjectIsCopiedInOrderAndCanThenBeChangedInPlace() {
+        Map<String, Object> nested = new LinkedHashMap<>();
+        nested.put("y", 1);
+        nested.put("b", List.of(1, 2));
+        nested.put("a", null);
+        SocketData data = new SocketData();
+        data.set(nested);
+        data.map().put("added", "last");
+
+        assertEquals(List.of("y", "b", "a", "added"), List.copyOf(((Map<?, ?>) data.snapshot()).keySet()));
+        assertEquals(3, nested.size(), "the caller's map is not changed");
+    }
+}
