@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SocketDataTest {
     @Test
     void startsAsAnEmptyObjectThatKeepsInsertionOrder() {
-        SocketData data = new SocketData();
+        SocketData data = new SocketData(() -> { });
         assertEquals(Map.of(), data.snapshot());
         for (String key : List.of("z", "a", "m", "b")) {
             data.map().put(key, key.length());
@@ -25,7 +25,7 @@ class SocketDataTest {
 
     @Test
     void anyJsonValueIsKeptAsItIs() {
-        SocketData data = new SocketData();
+        SocketData data = new SocketData(() -> { });
         for (Object value : List.of("a string", List.of("an", "array"), 42, true)) {
             data.set(value);
             assertEquals(value, data.value());
@@ -45,11 +45,27 @@ class SocketDataTest {
         nested.put("y", 1);
         nested.put("b", List.of(1, 2));
         nested.put("a", null);
-        SocketData data = new SocketData();
+        SocketData data = new SocketData(() -> { });
         data.set(nested);
         data.map().put("added", "last");
 
         assertEquals(List.of("y", "b", "a", "added"), List.copyOf(((Map<?, ?>) data.snapshot()).keySet()));
         assertEquals(3, nested.size(), "the caller's map is not changed");
+    }
+
+    @Test
+    void everyChangeIsToldSoALiveSessionStoreCanKeepIt() {
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        SocketData data = new SocketData(told::incrementAndGet);
+        data.map().put("a", 1);
+        data.map().remove("a");
+        data.map().merge("n", 1, (x, y) -> y);
+        assertEquals(3, told.get());
+        data.set("now a string");
+        assertEquals(4, told.get());
+        data.set(Map.of("k", "v"));
+        int afterSet = told.get();
+        data.map().put("k2", null);
+        assertEquals(afterSet + 1, told.get(), "the object set in place tells too");
     }
 }
