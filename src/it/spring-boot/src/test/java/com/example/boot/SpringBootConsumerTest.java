@@ -82,7 +82,7 @@ class SpringBootConsumerTest {
             assertEquals("received", ack.get(10, TimeUnit.SECONDS));
 
             client.emit("boom");
-            String failure = awaitLine(captured, "handler of event 'boom'");
+            String failure = awaitLine(captured, "callback failed (socket ");
             assertTrue(BOOT_LINE.matcher(failure).matches(), "Switchboard's log line is not in Boot's format: " + failure);
             String started = awaitLine(captured, "Started ");
             assertTrue(BOOT_LINE.matcher(started).matches(), "Boot's own line is not in Boot's format: " + started);
