@@ -14,6 +14,9 @@ import org.slf4j.LoggerFactory;
  * run on the session's loop, and the public ones hop onto it.
  */
 public final class EngineSession {
+    /** How long a client's CLOSE over polling waits for a GET it sent at the same moment on another connection. */
+    static final long CLIENT_CLOSE_GRACE_MILLIS = 50;
+
     private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
     /** How long a polling session waits for the next GET to deliver its CLOSE packet, as the reference does. */
     static final long POLLING_CLOSE_TIMEOUT = 30_000;
@@ -315,7 +318,14 @@ public final class EngineSession {
                     // other loops read: that GET was sent first and is answered (NOOP) before the session ends, as
                     // a server reading every connection on one thread would
                     closingByClient = true;
-                    loop.afterReadsInFlight(() -> inbound(() -> onClientClose(from)));
+                    Runnable close = () -> loop.afterReadsInFlight(() -> inbound(() -> onClientClose(from)));
+                    if (transport.writable()) {
+                        close.run();   // its GET is here already
+                    } else {
+                        // the reads in flight are not all there is: on a busy machine the kernel may tell the GET's
+                        // loop of its bytes later than the POST's; a GET that comes within the grace is answered
+                        loop.schedule(close, CLIENT_CLOSE_GRACE_MILLIS);
+                    }
                 } else {
                     onClientClose(from);
                 }
