@@ -22,7 +22,7 @@ import http from "node:http";
 import net from "node:net";
 import { io } from "socket.io-client";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
-import { freePort, startNginx, until } from "./support/nginx.mjs";
+import { freePort, nginxExecutable, startNginx, until } from "./support/nginx.mjs";
 import { once } from "./support/clients.mjs";
 import { api, claims, signJwt, startSwitchboard, unique, yaml } from "./server-support.mjs";
 
@@ -202,7 +202,8 @@ before(async () => {
     auth: { secret: SECRET },
     adapter: { type: "redis", redis: { url: REDIS_URL, keyPrefix: unique("cluster-nginx") } },
     connectionStateRecovery: { enabled: true },
-    presence: { enabled: true, ttl: PRESENCE_TTL, audience: "all" },
+    // the tokens carry no org: everyone may see everyone (presence.visibility org would show them as never seen)
+    presence: { enabled: true, ttl: PRESENCE_TTL, audience: "all", visibility: "all" },
     drain: { gracePeriod: 1000, deadline: 10000 },
     rooms: { policies: [{ pattern: "chat:*" }] },
     api: { keys: [API_KEY] },

@@ -35,7 +35,8 @@ export async function freePort() {
   return port;
 }
 
-function nginxExecutable() {
+/** The NGINX to run: $NGINX, `nginx` on the PATH or /usr/sbin/nginx; throws saying how to get one. */
+export function nginxExecutable() {
   for (const candidate of [process.env.NGINX, "nginx", "/usr/sbin/nginx"].filter(Boolean)) {
     const result = spawnSync(candidate, ["-v"], { encoding: "utf8" });
     if (result.status === 0) return candidate;
