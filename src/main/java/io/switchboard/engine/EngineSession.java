@@ -14,7 +14,7 @@ import org.slf4j.LoggerFactory;
  * run on the session's loop, and the public ones hop onto it.
  */
 public final class EngineSession {
-    /** How long a client's CLOSE over polling waits for a GET it sent at the same moment on another connection. */
+    /** How long a client's CLOSE over polling, before any GET, waits for a GET sent with it on another connection. */
     static final long CLIENT_CLOSE_GRACE_MILLIS = 50;
 
     private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
@@ -319,11 +319,12 @@ public final class EngineSession {
                     // a server reading every connection on one thread would
                     closingByClient = true;
                     Runnable close = () -> loop.afterReadsInFlight(() -> inbound(() -> onClientClose(from)));
-                    if (transport.writable()) {
-                        close.run();   // its GET is here already
+                    if (transport.writable() || transport instanceof PollingTransport polling && polling.polled()) {
+                        close.run();   // its GET is here already, or it polled before: no GET can be on its way
                     } else {
-                        // the reads in flight are not all there is: on a busy machine the kernel may tell the GET's
-                        // loop of its bytes later than the POST's; a GET that comes within the grace is answered
+                        // a CLOSE sent with the session's first GET: the reads in flight are not all there is, on a
+                        // busy machine the kernel may tell the GET's loop of its bytes later than the POST's; a GET
+                        // that comes within the grace is answered
                         loop.schedule(close, CLIENT_CLOSE_GRACE_MILLIS);
                     }
                 } else {

@@ -11,6 +11,8 @@ final class PollingTransport implements Transport {
     /** Read from broadcasting threads by {@link #canTakeMore()}, hence volatile. */
     private volatile PollExchange pendingGet;
     private boolean closed;
+    /** A GET has come on this transport (answered or waiting). */
+    private boolean polled;
 
     void attach(EngineSession session) {
         this.session = session;
@@ -52,8 +54,14 @@ final class PollingTransport implements Transport {
             return;
         }
         pendingGet = exchange;
+        polled = true;
         exchange.onAbort(() -> session.inbound(() -> onPollAborted(exchange)));
         session.onTransportReady(this);
+    }
+
+    /** Whether a GET has come on this transport yet. */
+    boolean polled() {
+        return polled;
     }
 
     /** The connection of the waiting GET went away before it was answered. */
