@@ -196,7 +196,7 @@ public final class SwitchboardServer {
         boolean metricsEnabled = config.get(ConfigKeys.METRICS_ENABLED);
         ManagementServer management = null;
         if (config.get(ConfigKeys.METRICS_PORT) >= 0) {
-            management = new ManagementServer(metricsEnabled ? metrics : null, health);
+            management = new ManagementServer(metricsEnabled ? metrics : null, health, engine);
         } else {
             if (metricsEnabled) {
                 server.engine().httpRoute(() -> new MetricsHttpHandler(metrics));
