@@ -29,7 +29,10 @@ final class ClusterEngine {
     private final String tag;
     private final long forwardTimeout;
     private final long pingInterval;
+    /** How often the owner checks that the nodes relaying its sessions are still there. */
+    static final long RELAY_WATCH_MILLIS = 1_000;
     private final AtomicLong ids = new AtomicLong();
+    private volatile ScheduledFuture<?> watch;
     /** Relay side: forwarded polling requests waiting for the owner's answer. */
     private final Map<Long, ForwardedPoll> polls = new ConcurrentHashMap<>();
     /** Relay side: websockets bridged to their session's owner. */
@@ -59,7 +62,51 @@ final class ClusterEngine {
         return link.start(this::onMessage);
     }
 
+    /**
+     * Every {@link #RELAY_WATCH_MILLIS}, asks whether the relays of this node's forwarded GETs and bridged websockets
+     * still listen: a relay that died cut its clients off, and the owner should end their sessions now (so that they
+     * recover where they reconnect) rather than at their ping timeout.
+     */
+    void watchRelays(io.netty.util.concurrent.EventExecutor executor) {
+        watch = executor.scheduleAtFixedRate(this::checkRelays, RELAY_WATCH_MILLIS, RELAY_WATCH_MILLIS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private void checkRelays() {
+        java.util.Set<String> relays = new java.util.HashSet<>();
+        bridges.values().forEach(transport -> relays.add(transport.relay()));
+        remotePolls.keySet().forEach(key -> relays.add(key.substring(0, key.indexOf('/'))));
+        for (String relay : relays) {
+            link.present(relay).whenComplete((present, error) -> {
+                if (error == null && !Boolean.TRUE.equals(present)) {
+                    relayGone(relay);
+                }
+            });
+        }
+    }
+
+    private void relayGone(String relay) {
+        log.debug("node {} is gone: ending the websockets and polls it relayed", relay);
+        bridges.values().removeIf(transport -> {
+            if (transport.relay().equals(relay)) {
+                transport.closedByPeer();
+                return true;
+            }
+            return false;
+        });
+        remotePolls.entrySet().removeIf(entry -> {
+            if (entry.getKey().startsWith(relay + "/")) {
+                entry.getValue().aborted();
+                return true;
+            }
+            return false;
+        });
+    }
+
     void stop() {
+        if (watch != null) {
+            watch.cancel(false);
+        }
         link.stop();
     }
 

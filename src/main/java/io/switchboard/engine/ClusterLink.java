@@ -26,6 +26,9 @@ public interface ClusterLink {
      */
     CompletionStage<Boolean> send(String nodeTag, ClusterMessage message);
 
+    /** Whether a node listens under the tag now; fails when the link cannot say. */
+    CompletionStage<Boolean> present(String nodeTag);
+
     /** Stops delivering; messages still to come are dropped. */
     void stop();
 }

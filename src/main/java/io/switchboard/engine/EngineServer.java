@@ -122,6 +122,9 @@ public final class EngineServer {
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        if (cluster != null) {
+            cluster.watchRelays(bossGroup.next());
+        }
         workerGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), io);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)

@@ -61,6 +61,11 @@ final class RedisEngineLink implements ClusterLink {
     }
 
     @Override
+    public CompletionStage<Boolean> present(String nodeTag) {
+        return link.numsub(channel(nodeTag), false).thenApply(count -> count != null && count > 0);
+    }
+
+    @Override
     public void stop() {
         RedisLink.Subscription current = subscription;
         if (current != null) {
