@@ -9,6 +9,9 @@
 //   (b) recovery: a client whose connection drops gets its id back and the broadcast it missed, on whichever node
 //   (c) kill -9 of the node that owns sessions: its clients (and websockets it bridged) reconnect through NGINX and
 //       recover on the others; the clients of the other nodes stay served
+//   (d) Redis stalls (the nodes reach it through a TCP proxy the test pauses): the relayed requests of a polling
+//       session fail within their bound (pingInterval 5 s + forward timeout 3 s), none hangs; after Redis answers
+//       again the client is served
 //
 // The NGINX access log is rendered with the serving node's address per request (a test-only log format).
 // Nothing sleeps to synchronise: every wait is on an event or a condition, with a deadline.
@@ -19,6 +22,7 @@ import { io } from "socket.io-client";
 import { freePort, nginxExecutable, startNginx, until } from "./support/nginx.mjs";
 import { startJava } from "./support/server.mjs";
 import { FIXTURE_CLASS, Inbox, once } from "./support/clients.mjs";
+import { startProxy } from "./support/proxy.mjs";
 
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const KEY = `e2e-any-node-${process.pid}-${Date.now()}`;
@@ -56,6 +60,7 @@ async function assertRedis(url) {
 
 let nodes = [];
 let nginx;
+let redisProxy;
 const clients = [];
 
 /** A client through NGINX; answers "question" by acking ["answer", ...args]; records every event. */
@@ -73,16 +78,21 @@ function connectClient(mode) {
     const ack = args.pop();
     ack("answer", ...args);
   });
-  socket.on("connect_error", (error) => c.errors.push(`connect_error: ${error.message}`));
+  socket.on("connect_error", (error) => c.errors.push(`connect_error: ${error.message} ${error.description?.message ?? error.description ?? ""}`));
+  socket.io.on("error", (error) => c.errors.push(`manager error: ${error.message} ${error.description?.message ?? ""}`));
   socket.on("disconnect", (reason) => c.disconnects.push(reason));
   clients.push(c);
   return c;
 }
 
 async function ready(c) {
-  if (!c.socket.connected) await once(c.socket, "connect", { timeout: WAIT });
-  if (c.mode === "upgrade" && c.socket.io.engine.transport.name !== "websocket") {
-    await once(c.socket.io.engine, "upgrade", { timeout: WAIT });
+  try {
+    if (!c.socket.connected) await once(c.socket, "connect", { timeout: WAIT * 2 });
+    if (c.mode === "upgrade" && c.socket.io.engine.transport.name !== "websocket") {
+      await once(c.socket.io.engine, "upgrade", { timeout: WAIT * 2 });
+    }
+  } catch (error) {
+    throw new Error(`${c.mode} client: ${error.message}; errors: ${c.errors.join("; ")}; engine ${c.socket.io.engine?.id} ${c.socket.io.engine?.readyState}`);
   }
   assert.equal(c.socket.io.engine.transport.name, c.mode === "polling" ? "polling" : "websocket");
   return c;
@@ -106,7 +116,8 @@ function call(c, event, ...args) {
 before(async () => {
   await assertRedis(REDIS_URL);
   nginxExecutable();
-  const args = ["--redis", REDIS_URL, "--redis-key", KEY, "--cluster-engine", "true", "--recovery", "60000",
+  redisProxy = await startProxy(Number(new URL(REDIS_URL).port || 6379));
+  const args = ["--redis", `redis://127.0.0.1:${redisProxy.port}`, "--redis-key", KEY, "--cluster-engine", "true", "--recovery", "60000",
     "--ping-interval", "5000", "--ping-timeout", "10000", "--cluster-forward-timeout", "3000"];
   nodes = await Promise.all([0, 1, 2].map(() => startJava(FIXTURE_CLASS, args, { timeoutMs: 60_000 })));
   for (const node of nodes) {
@@ -126,6 +137,7 @@ after(async () => {
   }
   await nginx?.stop();
   await Promise.all(nodes.map((n) => n.stop().catch(() => {})));
+  await redisProxy?.close();
 });
 
 test("(a) every mode through a round-robin NGINX: events, acks both ways, binary, rooms, broadcasts; sessions of one address on every node", async () => {
@@ -213,7 +225,8 @@ test("(c) kill -9 of a node that owns sessions: its clients recover on the other
   const ids = new Map(owned.map((c) => [c, c.socket.id]));
   const child = nodes[victim].process;
   const exited = new Promise((resolve) => child.once("close", (code, signal) => resolve(signal)));
-  const dropped = owned.map((c) => once(c.socket, "disconnect", { timeout: WAIT * 2 }));
+  // sooner than a ping timeout (5 + 10 s): a relay checks every second that the owners it bridges to are there
+  const dropped = owned.map((c) => once(c.socket, "disconnect", { timeout: 8000 }));
   child.kill("SIGKILL");
   assert.equal(await exited, "SIGKILL");
   await Promise.all(dropped);
@@ -240,4 +253,33 @@ test("(c) kill -9 of a node that owns sessions: its clients recover on the other
   }, { timeout: WAIT, what: "the sender's broadcast" });
   await until(() => made.every((c) => c.inbox.count("alive") > 0), { timeout: WAIT * 2, what: "everyone alive",
     describe: () => made.map((c) => `${c.mode}/${owned.includes(c) ? "owned" : "other"}/${c.socket.recovered}/${c.disconnects}:${c.inbox.count("alive")}`).join(" ") });
+});
+
+test("(d) Redis stalls: relayed polling requests fail within their bound, none hangs; served again after", async () => {
+  const c = await ready(connectClient("polling"));
+  const sid = c.socket.io.engine.id;
+  const bound = 5000 + 3000; // pingInterval + cluster forward timeout
+  const gone = once(c.socket, "disconnect", { timeout: 30_000 });
+  const pausedAt = Date.now();
+  redisProxy.pause();
+  try {
+    // the session's next request that lands on another node than its owner cannot reach the owner
+    c.socket.emit("echo-ack", "during the stall", () => {});
+    const [reason] = await gone;
+    assert.equal(reason, "transport error");
+    assert.ok(Date.now() - pausedAt < 30_000);
+  } finally {
+    redisProxy.resume();
+  }
+  // every request of that session was answered, none later than its bound (plus a second for a loaded machine)
+  const requests = nginx.accessLog().filter((line) => line.includes(`sid=${sid}`)).map((line) => line.split(" "));
+  assert.ok(requests.length > 0);
+  const failed = requests.filter(([, , status]) => status === "400");
+  assert.ok(failed.length > 0, `no relayed request failed: ${requests.map((r) => r.slice(0, 4).join(" ")).join("; ")}`);
+  for (const [node, seconds, status, method] of requests) {
+    assert.ok(Number(seconds) * 1000 <= bound + 1000, `${method} via ${node} answered ${status} after ${seconds} s`);
+  }
+  // Redis answers again: the client reconnects (as a new session or recovered) and is served
+  await until(() => c.socket.connected, { timeout: 30_000, what: "the client to reconnect after the stall" });
+  assert.deepEqual(await call(c, "echo-ack", "after"), ["after"]);
 });

@@ -57,7 +57,7 @@ function replaceOnce(text, from, to, file) {
  *
  * `upstreams`: the file of nginx/ to use (upstreams.conf, sticky; upstreams-any-node.conf, round robin).
  * `logUpstreams`: the access log names, per request, the node that served it (`accessLog()` returns the lines
- * "<node address> <method> <uri>").
+ * "<node address> <seconds taken> <status> <method> <uri>").
  */
 export async function startNginx(nodePorts, listenPort,
   { upstreams: upstreamsName = "upstreams.conf", readyPath = "/healthz", logUpstreams = false } = {}) {
@@ -71,7 +71,7 @@ export async function startNginx(nodePorts, listenPort,
   let conf = replaceOnce(readFileSync(confFile, "utf8"), "listen 80;", `listen 127.0.0.1:${listenPort};`, confFile);
   const accessLog = "access_log /var/log/nginx/access.log;";
   conf = replaceOnce(conf, accessLog, logUpstreams
-    ? `log_format upstreams '$upstream_addr $request_method $request_uri'; access_log ${join(prefix, "access.log")} upstreams;`
+    ? `log_format upstreams '$upstream_addr $request_time $status $request_method $request_uri'; access_log ${join(prefix, "access.log")} upstreams;`
     : `access_log ${join(prefix, "access.log")};`, confFile);
   let upstreams = readFileSync(upstreamsFile, "utf8");
   nodePorts.forEach((port, i) => {

@@ -63,9 +63,10 @@ final class ClusterEngine {
     }
 
     /**
-     * Every {@link #RELAY_WATCH_MILLIS}, asks whether the relays of this node's forwarded GETs and bridged websockets
-     * still listen: a relay that died cut its clients off, and the owner should end their sessions now (so that they
-     * recover where they reconnect) rather than at their ping timeout.
+     * Every {@link #RELAY_WATCH_MILLIS}, asks whether the other nodes this node works with still listen. A relay that
+     * died cut its clients off: the owner ends their sessions now (so that they recover where they reconnect) rather
+     * than at their ping timeout. An owner that died leaves the websockets bridged to it silent: the relay closes
+     * them now, and fails the polls waiting on it, rather than letting the clients wait for their ping timeout.
      */
     void watchRelays(io.netty.util.concurrent.EventExecutor executor) {
         watch = executor.scheduleAtFixedRate(this::checkRelays, RELAY_WATCH_MILLIS, RELAY_WATCH_MILLIS,
@@ -76,17 +77,38 @@ final class ClusterEngine {
         java.util.Set<String> relays = new java.util.HashSet<>();
         bridges.values().forEach(transport -> relays.add(transport.relay()));
         remotePolls.keySet().forEach(key -> relays.add(key.substring(0, key.indexOf('/'))));
-        for (String relay : relays) {
-            link.present(relay).whenComplete((present, error) -> {
+        relayed.values().forEach(bridge -> relays.add(bridge.owner()));
+        polls.values().forEach(poll -> relays.add(poll.owner));
+        for (String node : relays) {
+            link.present(node).whenComplete((present, error) -> {
                 if (error == null && !Boolean.TRUE.equals(present)) {
-                    relayGone(relay);
+                    relayGone(node);
+                    ownerGone(node);
                 }
             });
         }
     }
 
+    private void ownerGone(String owner) {
+        relayed.values().removeIf(bridge -> {
+            if (bridge.owner().equals(owner)) {
+                bridge.closeAbruptly();
+                return true;
+            }
+            return false;
+        });
+        polls.entrySet().removeIf(entry -> {
+            if (entry.getValue().owner.equals(owner)) {
+                entry.getValue().timer.cancel(false);
+                entry.getValue().exchange.respondError(EngineError.UNKNOWN_SID);
+                return true;
+            }
+            return false;
+        });
+    }
+
     private void relayGone(String relay) {
-        log.debug("node {} is gone: ending the websockets and polls it relayed", relay);
+        log.debug("node {} is gone: ending what it relayed and what waited on it", relay);
         bridges.values().removeIf(transport -> {
             if (transport.relay().equals(relay)) {
                 transport.closedByPeer();
