@@ -187,7 +187,8 @@ final class ClusterEngine {
     private void giveUp(long id) {
         ForwardedPoll poll = polls.remove(id);
         if (poll != null) {
-            log.debug("no answer from node {} for session {} in time", poll.owner, poll.sid);
+            log.info("no answer from node {} for a request of session {} within its bound: answered \"Session ID "
+                    + "unknown\"", poll.owner, poll.sid);
             poll.exchange.respondError(EngineError.UNKNOWN_SID);
             sendQuietly(poll.owner, ClusterMessage.of(ClusterMessage.Type.POLL_ABORT, tag, id, poll.sid));
         }
