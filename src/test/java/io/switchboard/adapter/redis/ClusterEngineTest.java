@@ -130,6 +130,64 @@ class ClusterEngineTest {
         awaitGone(a, sid);
     }
 
+    @Test
+    void manySessionsRelayedAtOnceAreAllServedAndALocalCanaryWithThem() throws Exception {
+        String redis = RedisTestSupport.url();
+        Node a = start(redis, 25_000);
+        Node b = start(redis, 25_000);
+        Node c = start(redis, 25_000);
+        int count = 16;
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(count + 1);
+        List<CompletableFuture<String>> opened = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            Node via = i % 2 == 0 ? b : c;
+            opened.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return open(a, via);
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }, clients));
+        }
+        List<String> sids = new ArrayList<>();
+        for (CompletableFuture<String> sid : opened) {
+            sids.add(sid.get(60, TimeUnit.SECONDS));
+        }
+        String canary = open(b, b);
+        List<CompletableFuture<Void>> rounds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            String sid = sids.get(i);
+            Node posts = i % 2 == 0 ? b : c;
+            Node gets = i % 2 == 0 ? c : b;
+            rounds.add(CompletableFuture.runAsync(() -> echoRounds(posts, gets, sid, 3), clients));
+        }
+        rounds.add(CompletableFuture.runAsync(() -> echoRounds(b, b, canary, 3), clients));
+        try {
+            CompletableFuture.allOf(rounds.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        } finally {
+            clients.shutdownNow();
+        }
+        // closed through the relays: the owner lets every one of them go
+        for (int i = 0; i < count; i++) {
+            assertEquals("ok", post(i % 2 == 0 ? c : b, sids.get(i), "1").body());
+        }
+        ClusterFixture.eventually("the relayed sessions closed on their owner",
+                () -> a.server().engine().sessionCount() == 0);
+        assertEquals(1, b.server().engine().sessionCount(), "the canary's session is b's own");
+    }
+
+    /** Rounds of "POST an event with an ack to one node, GET the ack from another". */
+    private void echoRounds(Node posts, Node gets, String sid, int rounds) {
+        try {
+            for (int n = 0; n < rounds; n++) {
+                assertEquals("ok", post(posts, sid, "42" + n + "[\"echo\"," + n + "]").body());
+                assertEquals("43" + n + "[" + n + "]", get(gets, sid).body());
+            }
+        } catch (Exception e) {
+            throw new AssertionError(sid, e);
+        }
+    }
+
     /** The session has a GET waiting on its owner (one relayed there). */
     private static void awaitPendingGet(Node owner, String sid) {
         // the owner's transport says so through canTakeMore: only a waiting GET can take a packet
