@@ -31,13 +31,18 @@ public interface Adapter {
 
     // ---- the local rooms index ----
 
+    /**
+     * Adds a local socket to rooms. The socket calls this (and {@link #del}, {@link #delAll}) on its own event loop,
+     * never elsewhere: an index written only by each socket's loop needs no lock to stay in order with that socket's
+     * close, and an operation that selects that loop's sockets on that loop sees every change queued there before.
+     */
     void addAll(String socketId, Set<String> rooms);
 
     void del(String socketId, String room);
 
     void delAll(String socketId);
 
-    /** The rooms of a local socket (empty when unknown). */
+    /** The rooms of a local socket (empty when unknown); from another thread than its loop, as of a recent moment. */
     Set<String> socketRooms(String socketId);
 
     /** Ids of the local sockets in any of the rooms (all local sockets when empty). */

@@ -1,36 +1,48 @@
 package io.switchboard.core;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.NullNode;
 import io.switchboard.engine.OutboundPacket;
+import io.switchboard.engine.SessionLoop;
 import io.switchboard.protocol.Packet;
 
 /**
  * The rooms index of one namespace on one node, and every cluster operation carried out on this node alone.
- * Cluster adapters extend it and add the other nodes. Safe to use from any event loop: membership changes are
- * atomic per room.
+ * Cluster adapters extend it and add the other nodes.
+ *
+ * <p>The index is kept per event loop ({@link LoopRooms}), each written only by its loop: {@link #addAll},
+ * {@link #del} and {@link #delAll} are called on the socket's loop. An operation on sockets (broadcast, fetch, join,
+ * leave, disconnect) selects its recipients on each loop that may hold some, when that loop runs its part: one task
+ * per other loop, at once for the caller's own. So whatever the caller queued on a loop before (a join from the same
+ * thread) is seen, in order, and a broadcast from a loop to members on that loop costs no task at all. Reads from
+ * other threads ({@link #rooms}, {@link #sockets}, {@link #socketRooms}, {@link #hasRoom}) see the index as of some
+ * recent moment: a join queued from another thread shows once its loop ran it.
  */
 public class InMemoryAdapter implements Adapter {
-    protected final Namespace namespace;
-    /**
-     * Named rooms: member id to the member socket, so that a broadcast walks straight to its recipients without a
-     * lookup per member (an id joined while no such socket is here maps to {@link #UNRESOLVED}). A socket's own room
-     * (its id) is not kept here: the socket carries that membership itself.
-     */
-    private final Map<String, Map<String, Object>> rooms = new ConcurrentHashMap<>();
+    /** Above this many recipients, a frame copied once into direct memory beats a copy per socket write. */
+    private static final int SHARED_FRAME_THRESHOLD = 8;
     private static final Object UNRESOLVED = new Object();
+
+    protected final Namespace namespace;
+    /** The named rooms of each loop's sockets; a loop is here from its first socket's connect on. */
+    private final Map<SessionLoop, LoopRooms> loops = new ConcurrentHashMap<>();
+    /** Ids joined while no such socket is here: they count as rooms of this node, and no operation selects them. */
+    private final LoopRooms unresolved = new LoopRooms(null);
     /** The named rooms of each socket that joined any; a socket only in its own room has no entry. */
     private final Map<String, Set<String>> socketRooms = new ConcurrentHashMap<>();
 
@@ -42,67 +54,70 @@ public class InMemoryAdapter implements Adapter {
         return namespace;
     }
 
-    // ---- rooms index ----
+    // ---- rooms index, written on the socket's loop ----
+
+    private LoopRooms indexOf(Socket socket) {
+        return socket == null ? unresolved : loops.computeIfAbsent(socket.loop(), LoopRooms::new);
+    }
 
     @Override
     public void addAll(String socketId, Set<String> newRooms) {
+        Socket socket = namespace.localSocket(socketId);
+        // made at the socket's first room (its own, at connect), so that broadcasts to everyone go to its loop
+        LoopRooms index = indexOf(socket);
         Set<String> mine = null;
-        Object member = null;
         for (String room : newRooms) {
-            if (room.equals(socketId) && ownRoom(socketId, true)) {
+            if (socket != null && room.equals(socketId)) {
+                // held as a flag on the socket: every socket is in that room, and an entry per socket for it would
+                // be most of the index's memory
+                socket.inOwnRoom(true);
                 continue;
             }
             if (mine == null) {
                 mine = socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet(4));
-                Socket socket = namespace.localSocket(socketId);
-                member = socket != null ? socket : UNRESOLVED;
             }
             if (mine.add(room)) {
-                Object value = member;
-                rooms.compute(room, (r, members) -> {
-                    Map<String, Object> map = members == null ? new ConcurrentHashMap<>(4) : members;
-                    map.put(socketId, value);
-                    return map;
-                });
+                index.add(room, socketId, socket != null ? socket : UNRESOLVED);
             }
         }
     }
 
     @Override
     public void del(String socketId, String room) {
-        if (room.equals(socketId)) {
-            ownRoom(socketId, false);
+        Socket socket = namespace.localSocket(socketId);
+        if (socket != null && room.equals(socketId)) {
+            socket.inOwnRoom(false);
         }
         Set<String> mine = socketRooms.get(socketId);
         if (mine != null && mine.remove(room)) {
-            removeMember(room, socketId);
+            removeMember(socket, room, socketId);
             socketRooms.computeIfPresent(socketId, (id, set) -> set.isEmpty() ? null : set);
         }
     }
 
     @Override
     public void delAll(String socketId) {
-        ownRoom(socketId, false);
+        Socket socket = namespace.localSocket(socketId);
+        if (socket != null) {
+            socket.inOwnRoom(false);
+        }
         Set<String> mine = socketRooms.remove(socketId);
         if (mine == null) {
             return;
         }
         for (String room : mine) {
-            removeMember(room, socketId);
+            removeMember(socket, room, socketId);
         }
     }
 
-    /**
-     * Puts a local socket in or out of its own room, held as a flag on the socket: every socket is in that room, and
-     * a set per socket for it would be most of the rooms index's memory. False when no such socket is here.
-     */
-    private boolean ownRoom(String socketId, boolean in) {
-        Socket socket = namespace.localSocket(socketId);
-        if (socket == null) {
-            return false;
+    private void removeMember(Socket socket, String room, String socketId) {
+        if (socket != null) {
+            indexOf(socket).remove(room, socketId);
+        } else {
+            // a socket no longer here: wherever its membership was kept
+            loops.values().forEach(index -> index.remove(room, socketId));
         }
-        socket.inOwnRoom(in);
-        return true;
+        unresolved.remove(room, socketId);
     }
 
     /** The local socket whose own room this is, if it is in it. */
@@ -111,12 +126,7 @@ public class InMemoryAdapter implements Adapter {
         return socket != null && socket.inOwnRoom() ? socket : null;
     }
 
-    private void removeMember(String room, String socketId) {
-        rooms.computeIfPresent(room, (r, members) -> {
-            members.remove(socketId);
-            return members.isEmpty() ? null : members;
-        });
-    }
+    // ---- reads, from any thread ----
 
     @Override
     public Set<String> socketRooms(String socketId) {
@@ -135,13 +145,17 @@ public class InMemoryAdapter implements Adapter {
     @Override
     public Set<String> sockets(Set<String> inRooms) {
         Set<String> ids = new HashSet<>();
-        forEachLocal(new BroadcastOptions(inRooms, Set.of(), BroadcastFlags.DEFAULT), s -> ids.add(s.id()));
+        BroadcastOptions opts = new BroadcastOptions(inRooms, Set.of(), BroadcastFlags.DEFAULT);
+        for (LoopRooms index : loops.values()) {
+            select(index, opts, socket -> ids.add(socket.id()));
+        }
         return ids;
     }
 
     @Override
     public Set<String> rooms() {
-        Set<String> all = new HashSet<>(rooms.keySet());
+        Set<String> all = new HashSet<>(unresolved.rooms.keySet());
+        loops.values().forEach(index -> all.addAll(index.rooms.keySet()));
         for (Socket socket : namespace.localSockets()) {
             if (socket.inOwnRoom()) {
                 all.add(socket.id());
@@ -152,23 +166,106 @@ public class InMemoryAdapter implements Adapter {
 
     /** Every named room with the ids its index holds, as they are (no filtering of sockets gone): for checks. */
     Map<String, Set<String>> roomsIndex() {
-        Map<String, Set<String>> copy = new java.util.HashMap<>();
-        rooms.forEach((room, members) -> copy.put(room, Set.copyOf(members.keySet())));
+        Map<String, Set<String>> copy = new HashMap<>();
+        List<LoopRooms> all = new ArrayList<>(loops.values());
+        all.add(unresolved);
+        for (LoopRooms index : all) {
+            index.rooms.forEach((room, members) ->
+                    copy.computeIfAbsent(room, r -> new HashSet<>()).addAll(members.keySet()));
+        }
         socketRooms.forEach((id, mine) -> copy.computeIfAbsent("socketRooms:" + id, k -> Set.copyOf(mine)));
         return copy;
     }
 
-    /** Whether the room has a member on this node; cheap, for cluster adapters that filter incoming messages. */
+    /**
+     * Whether the room has a member on this node (on any loop); cheap, for cluster adapters that filter incoming
+     * messages and follow the rooms that exist here.
+     */
     public boolean hasRoom(String room) {
-        return rooms.containsKey(room) || ownRoomMember(room) != null;
+        if (unresolved.rooms.containsKey(room) || ownRoomMember(room) != null) {
+            return true;
+        }
+        for (LoopRooms index : loops.values()) {
+            if (index.rooms.containsKey(room)) {
+                return true;
+            }
+        }
+        return false;
     }
 
-    /** Calls {@code action} for each local socket the options select, each socket once. */
-    public void forEachLocal(BroadcastOptions opts, Consumer<Socket> action) {
-        Set<String> excluded = excludedIds(opts.except());
+    // ---- selection, on each loop ----
+
+    /**
+     * The loops that may hold sockets the options select: with rooms, those whose index has one of them (or the
+     * socket whose own room it is) and those with a room change still queued, which the part run after it will see;
+     * without, every loop that has had sockets here.
+     */
+    private List<LoopRooms> candidates(BroadcastOptions opts) {
+        List<LoopRooms> found = new ArrayList<>(loops.size());
+        for (LoopRooms index : loops.values()) {
+            if (opts.rooms().isEmpty() || holdsAny(index, opts.rooms())
+                    || namespace.roomChanges().queuedOn(index.loop)) {
+                found.add(index);
+            }
+        }
+        return found;
+    }
+
+    private boolean holdsAny(LoopRooms index, Set<String> rooms) {
+        for (String room : rooms) {
+            if (index.rooms.containsKey(room)) {
+                return true;
+            }
+            Socket own = namespace.localSocket(room);
+            if (own != null && own.loop() == index.loop) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs the part on each loop: the other loops first, one task each, so that they work in parallel with this one. */
+    private void onEachLoop(List<LoopRooms> parts, boolean changesRooms, Consumer<LoopRooms> part,
+                            Consumer<LoopRooms> refused) {
+        LoopRooms own = null;
+        for (LoopRooms index : parts) {
+            if (index.loop.inLoop()) {
+                own = index;
+                continue;
+            }
+            boolean queued;
+            if (changesRooms) {
+                // counted as a queued room change: a broadcast the caller makes next goes to that loop too
+                queued = namespace.roomChanges().run(index.loop, () -> part.accept(index));
+            } else {
+                try {
+                    index.loop.execute(() -> part.accept(index));
+                    queued = true;
+                } catch (RuntimeException shuttingDown) {
+                    queued = false;
+                }
+            }
+            if (!queued) {
+                refused.accept(index);
+            }
+        }
+        if (own != null) {
+            part.accept(own);
+        }
+    }
+
+    /** The sockets of that loop the options select, each once; on that loop. */
+    private List<Socket> selectOnLoop(LoopRooms index, BroadcastOptions opts) {
+        List<Socket> found = new ArrayList<>();
+        select(index, opts, found::add);
+        return found;
+    }
+
+    private void select(LoopRooms index, BroadcastOptions opts, Consumer<Socket> action) {
+        Set<String> excluded = excludedIds(index, opts.except());
         if (opts.rooms().isEmpty()) {
             for (Socket socket : namespace.localSockets()) {
-                if (!excluded.contains(socket.id())) {
+                if (socket.loop() == index.loop && !excluded.contains(socket.id())) {
                     action.accept(socket);
                 }
             }
@@ -176,42 +273,76 @@ public class InMemoryAdapter implements Adapter {
         }
         Set<String> seen = opts.rooms().size() > 1 ? new HashSet<>() : null;
         for (String room : opts.rooms()) {
-            Map<String, Object> members = rooms.get(room);
+            Map<String, Object> members = index.rooms.get(room);
             if (members != null) {
                 for (Map.Entry<String, Object> member : members.entrySet()) {
                     String id = member.getKey();
                     if (excluded.contains(id) || (seen != null && !seen.add(id))) {
                         continue;
                     }
-                    Socket socket = member.getValue() instanceof Socket known ? known : namespace.localSocket(id);
-                    if (socket != null) {
+                    if (member.getValue() instanceof Socket socket) {
                         action.accept(socket);
                     }
                 }
             }
             Socket own = ownRoomMember(room);
-            if (own != null && !excluded.contains(room) && (seen == null || seen.add(room))
-                    && (members == null || !members.containsKey(room))) {
+            if (own != null && own.loop() == index.loop && !excluded.contains(room)
+                    && (seen == null || seen.add(room)) && (members == null || !members.containsKey(room))) {
                 action.accept(own);
             }
         }
     }
 
-    private Set<String> excludedIds(Set<String> except) {
+    /** The ids of that loop's sockets in any of the rooms: only they can be among that loop's recipients. */
+    private Set<String> excludedIds(LoopRooms index, Set<String> except) {
         if (except.isEmpty()) {
             return Set.of();
         }
         Set<String> ids = new HashSet<>();
         for (String room : except) {
-            Map<String, Object> members = rooms.get(room);
+            Map<String, Object> members = index.rooms.get(room);
             if (members != null) {
                 ids.addAll(members.keySet());
             }
-            if (ownRoomMember(room) != null) {
+            Socket own = ownRoomMember(room);
+            if (own != null && own.loop() == index.loop) {
                 ids.add(room);
             }
         }
         return ids;
+    }
+
+    /** About how many recipients the loops hold, read from here: decides whether the frame is shared. */
+    private int expectedRecipients(List<LoopRooms> parts, BroadcastOptions opts) {
+        if (opts.rooms().isEmpty()) {
+            return namespace.localSockets().size();
+        }
+        int count = 0;
+        for (LoopRooms index : parts) {
+            for (String room : opts.rooms()) {
+                count += index.size(room);
+            }
+        }
+        return count;
+    }
+
+    /** Encoded once, here, on the caller's thread: the loops write the same bytes. */
+    private List<OutboundPacket> encodeForAll(Packet packet, List<LoopRooms> parts, BroadcastOptions opts) {
+        List<OutboundPacket> encoded = namespace.server().encode(packet);
+        if (expectedRecipients(parts, opts) >= SHARED_FRAME_THRESHOLD) {
+            encoded.forEach(OutboundPacket::shareWithManyRecipients);
+        }
+        return encoded;
+    }
+
+    /** Writes to each recipient, showing the event to its onAnyOutgoing listeners first; on their loop. */
+    private static void writeAll(List<Socket> sockets, List<OutboundPacket> encoded, boolean isVolatile,
+                                 ArrayNode eventData) {
+        for (int i = 0, n = sockets.size(); i < n; i++) {
+            Socket socket = sockets.get(i);
+            socket.notifyOutgoing(eventData);
+            socket.write(encoded, isVolatile);
+        }
     }
 
     // ---- operations, on this node ----
@@ -221,83 +352,102 @@ public class InMemoryAdapter implements Adapter {
         broadcastLocally(packet, opts);
     }
 
-    /** Encodes once and writes the same bytes to every local recipient; returns how many there were. */
-    protected int broadcastLocally(Packet packet, BroadcastOptions opts) {
-        Fanout fanout = new Fanout();
-        forEachLocal(opts, fanout::add);
-        if (fanout.count() > 0) {
-            List<OutboundPacket> encoded = namespace.server().encode(packet);
-            fanout.deliver(encoded, opts.flags().isVolatile(), (ArrayNode) packet.data());
-        }
+    /** Encodes once and writes the same bytes to every local recipient, each loop to its own. */
+    protected void broadcastLocally(Packet packet, BroadcastOptions opts) {
         ServerObserver observer = namespace.server().options().observer();
-        observer.broadcast(fanout.count());
-        observer.packetsOut(packet.type(), fanout.count());
-        return fanout.count();
+        List<LoopRooms> parts = candidates(opts);
+        LoopParts counted = new LoopParts(parts.size(), total -> {
+            observer.broadcast(total);
+            observer.packetsOut(packet.type(), total);
+        });
+        if (parts.isEmpty()) {
+            return;
+        }
+        List<OutboundPacket> encoded = encodeForAll(packet, parts, opts);
+        boolean isVolatile = opts.flags().isVolatile();
+        ArrayNode eventData = (ArrayNode) packet.data();
+        onEachLoop(parts, false, index -> {
+            List<Socket> recipients = selectOnLoop(index, opts);
+            writeAll(recipients, encoded, isVolatile, eventData);
+            counted.partDone(recipients.size());
+        }, index -> counted.partDone(0));
     }
 
     @Override
     public void broadcastWithAck(Packet packet, BroadcastOptions opts, IntConsumer clientCount,
                                  Consumer<JsonNode> ack) {
-        clientCount.accept(broadcastWithAckLocally(packet, opts, ack));
+        broadcastWithAckLocally(packet, opts, ack, clientCount);
     }
 
     /**
-     * Sends to every local recipient and waits for each one's answer; with a timeout in the options, the recipients
-     * that have not answered by then forget the acknowledgement, so that nothing of the broadcast stays behind.
+     * Sends to every local recipient and waits for each one's answer; {@code clientCount} is told how many there
+     * were once every loop selected its own. With a timeout in the options, the recipients that have not answered by
+     * then forget the acknowledgement, so that nothing of the broadcast stays behind.
      */
-    protected int broadcastWithAckLocally(Packet packet, BroadcastOptions opts, Consumer<JsonNode> ack) {
-        Fanout fanout = new Fanout();
-        long ackId = packet.ackId();
-        forEachLocal(opts, socket -> {
-            socket.expectAck(ackId, (error, args) -> {
-                if (error == null) {
-                    ack.accept(args.size() > 0 ? args.get(0) : com.fasterxml.jackson.databind.node.NullNode.instance);
-                }
-            });
-            fanout.add(socket);
-        });
-        if (fanout.count() > 0) {
-            fanout.deliver(namespace.server().encode(packet), opts.flags().isVolatile(), (ArrayNode) packet.data());
-            long timeout = opts.flags().timeout();
-            if (timeout > 0) {
-                try {
-                    namespace.server().timers().schedule(
-                            () -> fanout.forEachOnLoop(socket -> socket.dropAck(ackId)), timeout, TimeUnit.MILLISECONDS);
-                } catch (java.util.concurrent.RejectedExecutionException closing) {
-                    // the server is closing: its sockets go with it
-                }
-            }
+    protected void broadcastWithAckLocally(Packet packet, BroadcastOptions opts, Consumer<JsonNode> ack,
+                                           IntConsumer clientCount) {
+        List<LoopRooms> parts = candidates(opts);
+        LoopParts counted = new LoopParts(parts.size(), clientCount);
+        if (parts.isEmpty()) {
+            return;
         }
-        return fanout.count();
+        List<OutboundPacket> encoded = encodeForAll(packet, parts, opts);
+        long ackId = packet.ackId();
+        long timeout = opts.flags().timeout();
+        AckCallback answer = (error, args) -> {
+            if (error == null) {
+                ack.accept(args.size() > 0 ? args.get(0) : NullNode.instance);
+            }
+        };
+        onEachLoop(parts, false, index -> {
+            List<Socket> recipients = selectOnLoop(index, opts);
+            for (int i = 0, n = recipients.size(); i < n; i++) {
+                recipients.get(i).expectAck(ackId, answer);
+            }
+            writeAll(recipients, encoded, opts.flags().isVolatile(), (ArrayNode) packet.data());
+            if (timeout > 0 && !recipients.isEmpty()) {
+                index.loop.schedule(() -> recipients.forEach(socket -> socket.dropAck(ackId)), timeout);
+            }
+            counted.partDone(recipients.size());
+        }, index -> counted.partDone(0));
     }
 
     @Override
     public CompletableFuture<List<SocketInfo>> fetchSockets(BroadcastOptions opts) {
-        return CompletableFuture.completedFuture(fetchLocalSockets(opts));
+        return fetchLocalSockets(opts);
     }
 
-    protected List<SocketInfo> fetchLocalSockets(BroadcastOptions opts) {
-        List<SocketInfo> found = new ArrayList<>();
-        forEachLocal(opts, socket -> found.add(socket.info()));
-        return found;
+    /** The local sockets the options select, each loop collecting its own after what was queued there before. */
+    protected CompletableFuture<List<SocketInfo>> fetchLocalSockets(BroadcastOptions opts) {
+        List<LoopRooms> parts = candidates(opts);
+        CompletableFuture<List<SocketInfo>> result = new CompletableFuture<>();
+        Queue<SocketInfo> found = new ConcurrentLinkedQueue<>();
+        LoopParts counted = new LoopParts(parts.size(), total -> result.complete(new ArrayList<>(found)));
+        onEachLoop(parts, false, index -> {
+            List<Socket> sockets = selectOnLoop(index, opts);
+            sockets.forEach(socket -> found.add(socket.info()));
+            counted.partDone(sockets.size());
+        }, index -> counted.partDone(0));
+        return result;
     }
 
     @Override
     public void addSockets(BroadcastOptions opts, Set<String> newRooms) {
         // a socket the rooms would take past maxRoomsPerSocket is skipped, the others join
-        forEachLocal(opts, socket -> socket.joinOrSkip(newRooms));
+        onEachLoop(candidates(opts), true,
+                index -> selectOnLoop(index, opts).forEach(socket -> socket.joinOrSkip(newRooms)), index -> { });
     }
 
     @Override
     public void delSockets(BroadcastOptions opts, Set<String> oldRooms) {
-        forEachLocal(opts, socket -> oldRooms.forEach(socket::leave));
+        onEachLoop(candidates(opts), true,
+                index -> selectOnLoop(index, opts).forEach(socket -> oldRooms.forEach(socket::leave)), index -> { });
     }
 
     @Override
     public void disconnectSockets(BroadcastOptions opts, boolean close) {
-        List<Socket> targets = new ArrayList<>();
-        forEachLocal(opts, targets::add);
-        targets.forEach(socket -> socket.disconnect(close));
+        onEachLoop(candidates(opts), false,
+                index -> selectOnLoop(index, opts).forEach(socket -> socket.disconnect(close)), index -> { });
     }
 
     @Override

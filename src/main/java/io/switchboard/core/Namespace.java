@@ -33,6 +33,7 @@ public final class Namespace {
     private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
     private final Map<String, List<ServerSideListener>> serverSideListeners = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
+    private final RoomChanges roomChanges = new RoomChanges();
     private final AdapterFactory adapterFactory;
     /** Made on first use: a dynamic child gets one only when a socket joins it (or the application asks). */
     private volatile Adapter adapter;
@@ -72,6 +73,11 @@ public final class Namespace {
     }
 
     /** The adapter, made (and for a cluster adapter, subscribed) on first use. */
+    /** Where joins and leaves run on their socket's loop (and broadcasts learn of those still queued). */
+    RoomChanges roomChanges() {
+        return roomChanges;
+    }
+
     public Adapter adapter() {
         Adapter current = adapter;
         if (current != null) {

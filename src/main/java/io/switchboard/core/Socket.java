@@ -25,7 +25,7 @@ import org.slf4j.LoggerFactory;
  * One client's connection to one namespace. Listeners run on the socket's event loop, one event at a time, as in
  * Node; register them in the connection handler. Emitting, joining, leaving and disconnecting are safe from any
  * thread: called elsewhere, they hop to the socket's loop (in call order) and return at once; on the loop they act
- * at once. Whatever a listener throws is logged and counted ({@link ServerObserver#handlerError}), never more.
+ * at once. Reads from another thread ({@link #rooms()}) see the socket as of some recent moment. Whatever a listener throws is logged and counted ({@link ServerObserver#handlerError}), never more.
  */
 public final class Socket {
     private static final Logger log = LoggerFactory.getLogger(Socket.class);
@@ -155,7 +155,10 @@ public final class Socket {
         return pid;
     }
 
-    /** The rooms this socket is in, its own id included. */
+    /**
+     * The rooms this socket is in, its own id included. Exact on the socket's loop; from another thread, as of some
+     * recent moment (a join queued from there shows once the loop ran it).
+     */
     public Set<String> rooms() {
         if (!connected && !disconnected) {
             Set<String> early = joinedEarly;
@@ -423,7 +426,7 @@ public final class Socket {
 
     /**
      * Shows an outgoing event ({@code [name, ...args]}) to the onAnyOutgoing listeners, if there are any. On the
-     * socket's loop: direct emits and broadcasts (see {@link Fanout}) call it there.
+     * socket's loop: direct emits and broadcasts (see {@link InMemoryAdapter}) call it there.
      */
     void notifyOutgoing(ArrayNode eventData) {
         if (anyOutgoingListeners == null || anyOutgoingListeners.isEmpty()) {
@@ -445,16 +448,12 @@ public final class Socket {
         expectAck(ackId, callback, null);
     }
 
+    /** On the loop, as every emit and broadcast part that asks for an acknowledgement. */
     private void expectAck(long ackId, AckCallback callback, Runnable cancelTimer) {
         Map<Long, PendingAck> acks = pendingAcks;
         if (acks == null) {
-            synchronized (this) {
-                acks = pendingAcks;
-                if (acks == null) {
-                    acks = new ConcurrentHashMap<>(4);
-                    pendingAcks = acks;
-                }
-            }
+            acks = new ConcurrentHashMap<>(4);
+            pendingAcks = acks;
         }
         acks.put(ackId, new PendingAck(callback, cancelTimer));
     }
@@ -519,12 +518,26 @@ public final class Socket {
 
     /**
      * Joins all the rooms, or none of them when that would take this socket past
-     * {@link ServerOptions#maxRoomsPerSocket()} ({@link TooManyRoomsException}).
+     * {@link ServerOptions#maxRoomsPerSocket()} ({@link TooManyRoomsException}). After the socket closed it does
+     * nothing, as in the reference: its rooms are gone and must stay gone.
+     *
+     * <p>The join runs on the socket's loop: at once when called there, else queued there, in call order with the
+     * caller's other emits, joins and broadcasts, so that {@code join("r"); to("r").emit(...)} from any one thread
+     * reaches the socket. From another thread {@link #rooms()} shows the room once the loop ran the join, and the
+     * limit is checked there, then: a join that would pass it is skipped (and logged), except one asking for more
+     * rooms than the limit at once, which throws here.
      */
     public Socket join(Collection<String> rooms) {
         Set<String> wanted = Set.copyOf(rooms);
-        if (!tryJoin(wanted)) {
-            throw new TooManyRoomsException(namespace.server().options().maxRoomsPerSocket());
+        int limit = namespace.server().options().maxRoomsPerSocket();
+        if (loop.inLoop()) {
+            if (!tryJoin(wanted)) {
+                throw new TooManyRoomsException(limit);
+            }
+        } else if (wanted.size() > limit) {
+            throw new TooManyRoomsException(limit);
+        } else {
+            namespace.roomChanges().run(loop, () -> joinOrSkip(wanted));
         }
         return this;
     }
@@ -537,60 +550,55 @@ public final class Socket {
     }
 
     /**
-     * Joins all the rooms, or none when that would pass the limit (false). After the socket closed it does nothing,
-     * as in the reference: its rooms are gone and must stay gone.
-     *
-     * <p>Unlike emit and disconnect, a join (or leave) from another thread does not hop to the loop but acts at once,
-     * under the lock that {@link #onClose} takes to mark the socket closed: so a join can never land after the
-     * socket left its rooms, and {@code join("r"); to("r").emit(...)} from one thread reaches the socket, as in the
-     * reference (a hop would let the broadcast, which reads the rooms on the caller's thread, overtake the join).
+     * Joins all the rooms, or none when that would pass the limit (false); on the loop, where {@link #onClose} runs
+     * too, so that a join never lands after the socket left its rooms.
      */
     private boolean tryJoin(Set<String> wanted) {
-        synchronized (this) {
-            if (disconnected) {
-                return true;
-            }
-            int limit = namespace.server().options().maxRoomsPerSocket();
-            Set<String> current = rooms();
-            if (current.size() + wanted.size() > limit) {
-                long added = wanted.stream().filter(room -> !current.contains(room)).count();
-                if (current.size() + added > limit) {
-                    return false;
-                }
-            }
-            if (!connected) {
-                // in a middleware: nothing enters the rooms index until the CONNECT is accepted
-                Set<String> early = joinedEarly;
-                if (early == null) {
-                    early = ConcurrentHashMap.newKeySet(4);
-                    joinedEarly = early;
-                }
-                early.addAll(wanted);
-                return true;
-            }
-            namespace.adapter().addAll(id, wanted);
+        if (disconnected) {
+            return true;
         }
+        int limit = namespace.server().options().maxRoomsPerSocket();
+        Set<String> current = rooms();
+        if (current.size() + wanted.size() > limit) {
+            long added = wanted.stream().filter(room -> !current.contains(room)).count();
+            if (current.size() + added > limit) {
+                return false;
+            }
+        }
+        if (!connected) {
+            // in a middleware: nothing enters the rooms index until the CONNECT is accepted
+            Set<String> early = joinedEarly;
+            if (early == null) {
+                early = ConcurrentHashMap.newKeySet(4);
+                joinedEarly = early;
+            }
+            early.addAll(wanted);
+            return true;
+        }
+        namespace.adapter().addAll(id, wanted);
         stateChanged();
         return true;
     }
 
-    /** Leaves the room at once, from any thread (see {@link #tryJoin}); after close it does nothing. */
+    /** Leaves the room, on the socket's loop as {@link #join} does; after close it does nothing. */
     public Socket leave(String room) {
-        synchronized (this) {
-            if (disconnected) {
-                return this;
-            }
-            if (!connected) {
-                Set<String> early = joinedEarly;
-                if (early != null) {
-                    early.remove(room);
-                }
-                return this;
-            }
-            namespace.adapter().del(id, room);
-        }
-        stateChanged();
+        namespace.roomChanges().run(loop, () -> leaveOnLoop(room));
         return this;
+    }
+
+    private void leaveOnLoop(String room) {
+        if (disconnected) {
+            return;
+        }
+        if (!connected) {
+            Set<String> early = joinedEarly;
+            if (early != null) {
+                early.remove(room);
+            }
+            return;
+        }
+        namespace.adapter().del(id, room);
+        stateChanged();
     }
 
     /** Everyone in the rooms but this socket. */
@@ -649,21 +657,18 @@ public final class Socket {
             // a new session: it will recover from where the log stands now, when it was accepted
             connectOffset = namespace.recovery().head();
         }
-        // under the lock joins take: a join from another thread lands either in the early rooms moved here, or in
-        // the rooms index after
-        synchronized (this) {
-            connected = true;
-            // the rooms of a recovered socket were within the limit when it joined them
-            namespace.adapter().addAll(id, Set.of(id));
-            if (roomsToRestore != null) {
-                namespace.adapter().addAll(id, roomsToRestore);
-                roomsToRestore = null;
-            }
-            Set<String> early = joinedEarly;
-            if (early != null) {
-                joinedEarly = null;
-                namespace.adapter().addAll(id, early);
-            }
+        // on the loop, as every join: one from another thread runs after this, into the rooms index
+        connected = true;
+        // the rooms of a recovered socket were within the limit when it joined them
+        namespace.adapter().addAll(id, Set.of(id));
+        if (roomsToRestore != null) {
+            namespace.adapter().addAll(id, roomsToRestore);
+            roomsToRestore = null;
+        }
+        Set<String> early = joinedEarly;
+        if (early != null) {
+            joinedEarly = null;
+            namespace.adapter().addAll(id, early);
         }
         if (catchUp != null) {
             missedPackets = catchUp.settle(missedPackets, data -> packet(Packet.event(namespace.name(), data, null)));
@@ -852,11 +857,9 @@ public final class Socket {
                 guarded(HandlerKind.DISCONNECTING, "disconnecting", () -> listener.accept(reason));
             }
         }
-        synchronized (this) {
-            // from here on a join from another thread does nothing (see tryJoin), so delAll below is final
-            disconnected = true;
-            connected = false;
-        }
+        // from here on a join does nothing (it runs on this loop too, see tryJoin), so delAll below is final
+        disconnected = true;
+        connected = false;
         // whatever waits goes out now, before the connection may close (disconnect(true) in a connection handler)
         writeReply();
         releaseHeld();

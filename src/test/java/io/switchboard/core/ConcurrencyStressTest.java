@@ -36,7 +36,8 @@ class ConcurrencyStressTest {
     void invariantsHoldAfterConcurrentUse() throws Exception {
         List<WeakReference<Socket>> everySocket = new CopyOnWriteArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        try (Fixture fx = Fixture.start(new ServerOptions().maxRoomsPerSocket(4))) {
+        try (Fixture fx = Fixture.start(new ServerOptions().maxRoomsPerSocket(4)
+                .engine(new io.switchboard.engine.EngineOptions().ioThreads(4)))) {
             Namespace main = fx.server.sockets();
             InMemoryAdapter adapter = (InMemoryAdapter) main.adapter();
             fx.server.onConnection(socket -> everySocket.add(new WeakReference<>(socket)));

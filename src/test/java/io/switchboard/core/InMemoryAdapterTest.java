@@ -141,8 +141,10 @@ class InMemoryAdapterTest {
         }
 
         private List<String> selected(Set<String> rooms, Set<String> except) {
+            // what every operation selects, each loop its own sockets
             List<String> ids = new ArrayList<>();
-            adapter.forEachLocal(new BroadcastOptions(rooms, except, BroadcastFlags.DEFAULT), s -> ids.add(s.id()));
+            await(adapter.fetchSockets(new BroadcastOptions(rooms, except, BroadcastFlags.DEFAULT)))
+                    .forEach(info -> ids.add(info.id()));
             return ids;
         }
 

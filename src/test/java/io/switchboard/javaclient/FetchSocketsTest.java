@@ -91,9 +91,9 @@ class FetchSocketsTest {
         remoteC.join("s");
 
         assertEquals("c", c.next("hello")[1]);
-        assertEquals(Set.of(c.id(), "s"), c.server().rooms());
+        assertEquals(Set.of(c.id(), "s"), fx.roomsOf(c));
         remoteC.leave("s");
-        assertEquals(Set.of(c.id()), c.server().rooms());
+        assertEquals(Set.of(c.id()), fx.roomsOf(c));
         remoteC.disconnect(false);
         assertEquals("c: server namespace disconnect", Fixture.take(reasons));
         assertEquals("io server disconnect", c.next("disconnect")[1]);
@@ -106,8 +106,8 @@ class FetchSocketsTest {
 
         fx.server.in("r").socketsJoin("s", "t");
 
-        assertEquals(Set.of(a.id(), "r", "s", "t"), a.server().rooms());
-        assertEquals(Set.of(c.id()), c.server().rooms());
+        assertEquals(Set.of(a.id(), "r", "s", "t"), fx.roomsOf(a));
+        assertEquals(Set.of(c.id()), fx.roomsOf(c));
         assertEquals(Set.of(a.id(), b.id()), byId(await(fx.server.in("t").fetchSockets())).keySet());
         fx.server.to("s").emit("in s");
         a.next("in s");
@@ -115,8 +115,8 @@ class FetchSocketsTest {
 
         fx.server.in("s").except(b.id()).socketsLeave("r", "t");
 
-        assertEquals(Set.of(a.id(), "s"), a.server().rooms());
-        assertEquals(Set.of(b.id(), "r", "s", "t"), b.server().rooms());
+        assertEquals(Set.of(a.id(), "s"), fx.roomsOf(a));
+        assertEquals(Set.of(b.id(), "r", "s", "t"), fx.roomsOf(b));
         fx.server.sockets().socketsJoin("everyone");
         assertEquals(Set.of(a.id(), b.id(), c.id()), byId(await(fx.server.in("everyone").fetchSockets())).keySet());
     }

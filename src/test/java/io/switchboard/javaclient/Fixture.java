@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.socket.client.IO;
 import io.socket.client.Manager;
+import io.switchboard.core.RemoteSocket;
 import io.switchboard.core.Server;
 import okhttp3.Dispatcher;
 import okhttp3.OkHttpClient;
@@ -305,6 +306,15 @@ public final class Fixture implements AutoCloseable {
             last = actual.get();
         }
         assertEquals(expected, last);
+    }
+
+    /**
+     * The rooms of the client's socket in call order with what this thread did to it before (a join or leave from
+     * here runs on the socket's loop; fetchSockets collects there after it), unlike {@code socket.rooms()} read here.
+     */
+    public Set<String> roomsOf(Client client) {
+        List<RemoteSocket> found = await(server.of(client.namespace()).in(client.id()).fetchSockets());
+        return found.isEmpty() ? Set.of() : found.get(0).rooms();
     }
 
     /** The failure of a future that must fail. */

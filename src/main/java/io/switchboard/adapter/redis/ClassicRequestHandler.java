@@ -118,15 +118,16 @@ final class ClassicRequestHandler {
             return;
         }
         BroadcastOptions opts = WireOptions.read(request.get("opts"));
-        List<SocketInfo> found = adapter.localSockets(opts);
-        ArrayNode sockets = Wire.NODES.arrayNode(found.size());
-        for (SocketInfo info : found) {
-            sockets.add(WireSocket.write(info, adapter.nsp().server().json()));
-        }
-        ObjectNode response = Wire.NODES.objectNode();
-        response.put("requestId", requestId);
-        response.set("sockets", sockets);
-        adapter.respond(from(request), Wire.json(response));
+        adapter.localSockets(opts).thenAccept(found -> {
+            ArrayNode sockets = Wire.NODES.arrayNode(found.size());
+            for (SocketInfo info : found) {
+                sockets.add(WireSocket.write(info, adapter.nsp().server().json()));
+            }
+            ObjectNode response = Wire.NODES.objectNode();
+            response.put("requestId", requestId);
+            response.set("sockets", sockets);
+            adapter.respond(from(request), Wire.json(response));
+        });
     }
 
     /**
@@ -177,17 +178,18 @@ final class ClassicRequestHandler {
         Namespace namespace = adapter.nsp();
         String requester = from(request);
         Packet packet = Packet.event(namespace.name(), data, namespace.nextAckId());
-        int count = adapter.deliverWithAckLocally(packet, opts, answer -> {
+        adapter.deliverWithAckLocally(packet, opts, answer -> {
             ObjectNode ack = Wire.NODES.objectNode();
             ack.put("type", RequestType.BROADCAST_ACK);
             ack.put("requestId", requestId);
             ack.set("packet", answer);
             adapter.respond(requester, MsgPack.encode(ack));
+        }, count -> {
+            ObjectNode response = Wire.NODES.objectNode();
+            response.put("type", RequestType.BROADCAST_CLIENT_COUNT);
+            response.put("requestId", requestId);
+            response.put("clientCount", count);
+            adapter.respond(requester, Wire.json(response));
         });
-        ObjectNode response = Wire.NODES.objectNode();
-        response.put("type", RequestType.BROADCAST_CLIENT_COUNT);
-        response.put("requestId", requestId);
-        response.put("clientCount", count);
-        adapter.respond(requester, Wire.json(response));
     }
 }

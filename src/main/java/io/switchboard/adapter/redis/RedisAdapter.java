@@ -121,11 +121,12 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
 
     // local operations the request handler applies for other nodes (the public ones would publish again)
 
-    int deliverWithAckLocally(Packet packet, BroadcastOptions opts, Consumer<JsonNode> ack) {
-        return broadcastWithAckLocally(packet, opts, ack);
+    void deliverWithAckLocally(Packet packet, BroadcastOptions opts, Consumer<JsonNode> ack,
+                               IntConsumer clientCount) {
+        broadcastWithAckLocally(packet, opts, ack, clientCount);
     }
 
-    List<SocketInfo> localSockets(BroadcastOptions opts) {
+    CompletableFuture<List<SocketInfo>> localSockets(BroadcastOptions opts) {
         return fetchLocalSockets(opts);
     }
 
@@ -218,7 +219,7 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
             request.set("opts", WireOptions.broadcast(opts, true));
             publish(channels.request(), MsgPack.encode(request));
         }
-        clientCount.accept(broadcastWithAckLocally(packet, opts, ack));
+        broadcastWithAckLocally(packet, opts, ack, clientCount);
     }
 
     // ---- requests from this node ----
@@ -239,11 +240,10 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
 
     @Override
     public CompletableFuture<List<SocketInfo>> fetchSockets(BroadcastOptions opts) {
-        List<SocketInfo> local = fetchLocalSockets(opts);
         if (opts.flags().local()) {
-            return CompletableFuture.completedFuture(local);
+            return fetchLocalSockets(opts);
         }
-        return serverCount().thenCompose(count -> {
+        return fetchLocalSockets(opts).thenCompose(local -> serverCount().thenCompose(count -> {
             if (count <= 1) {
                 return CompletableFuture.completedFuture(local);
             }
@@ -253,7 +253,7 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
             message.set("opts", WireOptions.target(opts));
             send(request, message);
             return request.result();
-        });
+        }));
     }
 
     @Override

@@ -108,16 +108,17 @@ final class ShardedMessageHandler {
         BroadcastOptions opts = new BroadcastOptions(wire.rooms(), wire.except(),
                 wire.flags().isVolatile() ? BroadcastFlags.DEFAULT.withVolatile() : BroadcastFlags.DEFAULT);
         Packet packet = Packet.event(namespace.name(), args, namespace.nextAckId());
-        int count = adapter.deliverWithAckLocally(packet, opts, answer -> {
+        adapter.deliverWithAckLocally(packet, opts, answer -> {
             ObjectNode ack = Wire.NODES.objectNode();
             ack.put("requestId", requestId);
             ack.set("packet", answer);
             adapter.respond(from, ShardedType.BROADCAST_ACK, ack);
+        }, count -> {
+            ObjectNode response = Wire.NODES.objectNode();
+            response.put("requestId", requestId);
+            response.put("clientCount", count);
+            adapter.respond(from, ShardedType.BROADCAST_CLIENT_COUNT, response);
         });
-        ObjectNode response = Wire.NODES.objectNode();
-        response.put("requestId", requestId);
-        response.put("clientCount", count);
-        adapter.respond(from, ShardedType.BROADCAST_CLIENT_COUNT, response);
     }
 
     private void fetch(String from, ObjectNode data) {
@@ -125,15 +126,16 @@ final class ShardedMessageHandler {
         if (from == null) {
             throw new MalformedMessageException("fetch without a requester uid");
         }
-        List<SocketInfo> found = adapter.localSockets(WireOptions.read(data.get("opts")));
-        ArrayNode sockets = Wire.NODES.arrayNode(found.size());
-        for (SocketInfo info : found) {
-            sockets.add(WireSocket.write(info, adapter.nsp().server().json()));
-        }
-        ObjectNode response = Wire.NODES.objectNode();
-        response.put("requestId", requestId);
-        response.set("sockets", sockets);
-        adapter.respond(from, ShardedType.FETCH_SOCKETS_RESPONSE, response);
+        adapter.localSockets(WireOptions.read(data.get("opts"))).thenAccept(found -> {
+            ArrayNode sockets = Wire.NODES.arrayNode(found.size());
+            for (SocketInfo info : found) {
+                sockets.add(WireSocket.write(info, adapter.nsp().server().json()));
+            }
+            ObjectNode response = Wire.NODES.objectNode();
+            response.put("requestId", requestId);
+            response.set("sockets", sockets);
+            adapter.respond(from, ShardedType.FETCH_SOCKETS_RESPONSE, response);
+        });
     }
 
     private void serverSideEmit(String from, ObjectNode data) {

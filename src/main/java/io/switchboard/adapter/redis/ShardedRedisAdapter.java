@@ -99,15 +99,16 @@ public final class ShardedRedisAdapter extends InMemoryAdapter implements RedisC
         return ackRequests.get(requestId);
     }
 
-    int deliverLocally(Packet packet, BroadcastOptions opts) {
-        return broadcastLocally(packet, opts);
+    void deliverLocally(Packet packet, BroadcastOptions opts) {
+        broadcastLocally(packet, opts);
     }
 
-    int deliverWithAckLocally(Packet packet, BroadcastOptions opts, Consumer<JsonNode> ack) {
-        return broadcastWithAckLocally(packet, opts, ack);
+    void deliverWithAckLocally(Packet packet, BroadcastOptions opts, Consumer<JsonNode> ack,
+                               IntConsumer clientCount) {
+        broadcastWithAckLocally(packet, opts, ack, clientCount);
     }
 
-    List<SocketInfo> localSockets(BroadcastOptions opts) {
+    CompletableFuture<List<SocketInfo>> localSockets(BroadcastOptions opts) {
         return fetchLocalSockets(opts);
     }
 
@@ -194,7 +195,7 @@ public final class ShardedRedisAdapter extends InMemoryAdapter implements RedisC
             data.set("opts", WireOptions.broadcast(opts, true));
             publish(channel, ShardedType.BROADCAST, data);
         }
-        clientCount.accept(broadcastWithAckLocally(packet, opts, ack));
+        broadcastWithAckLocally(packet, opts, ack, clientCount);
     }
 
     @Override
@@ -213,11 +214,10 @@ public final class ShardedRedisAdapter extends InMemoryAdapter implements RedisC
 
     @Override
     public CompletableFuture<List<SocketInfo>> fetchSockets(BroadcastOptions opts) {
-        List<SocketInfo> local = fetchLocalSockets(opts);
         if (opts.flags().local()) {
-            return CompletableFuture.completedFuture(local);
+            return fetchLocalSockets(opts);
         }
-        return serverCount().thenCompose(count -> {
+        return fetchLocalSockets(opts).thenCompose(local -> serverCount().thenCompose(count -> {
             if (count <= 1) {
                 return CompletableFuture.completedFuture(local);
             }
@@ -230,7 +230,7 @@ public final class ShardedRedisAdapter extends InMemoryAdapter implements RedisC
             long timeout = opts.flags().timeout() > 0 ? opts.flags().timeout() : options.requestsTimeout();
             send(request, ShardedType.FETCH_SOCKETS, data, timeout);
             return request.result();
-        });
+        }));
     }
 
     @Override

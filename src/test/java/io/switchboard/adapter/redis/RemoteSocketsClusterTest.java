@@ -70,8 +70,10 @@ class RemoteSocketsClusterTest extends ThreeNodeCluster {
         server(0).sockets().localSocket(a.id()).join("src");
         server(1).sockets().localSocket(b.id()).join("src");
         server(1).in("src").socketsJoin("dst");
-        // applied on the sending node at once, without waiting for Redis (its own echo is dropped by uid)
-        assertTrue(server(1).sockets().localSocket(b.id()).rooms().contains("dst"));
+        // applied on the sending node without waiting for Redis (its own echo is dropped by uid): on b's loop, where
+        // a fetch from this thread runs after it
+        assertTrue(TestClient.await(server(1).sockets().local().in(b.id()).fetchSockets()).get(0).rooms()
+                .contains("dst"));
         ClusterFixture.eventually("a joined dst", () ->
                 server(0).sockets().localSocket(a.id()).rooms().contains("dst"));
         assertTrue(!server(2).sockets().localSocket(c.id()).rooms().contains("dst"));

@@ -1,0 +1,42 @@
+package io.switchboard.core;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.switchboard.engine.SessionLoop;
+
+/**
+ * The named rooms of one namespace's sockets that live on one event loop: member id to the member (the socket, so
+ * that a broadcast walks straight to its recipients). Written only on that loop, so a broadcast that selects its
+ * recipients there sees every join that loop has run; concurrent maps so that other threads may still read (rooms,
+ * counts, a cluster adapter's filter), as of some recent moment.
+ */
+final class LoopRooms {
+    /** Null for the index of ids joined while no such socket is here, which no broadcast selects. */
+    final SessionLoop loop;
+    final Map<String, Map<String, Object>> rooms = new ConcurrentHashMap<>();
+
+    LoopRooms(SessionLoop loop) {
+        this.loop = loop;
+    }
+
+    void add(String room, String socketId, Object member) {
+        rooms.compute(room, (r, members) -> {
+            Map<String, Object> map = members == null ? new ConcurrentHashMap<>(4) : members;
+            map.put(socketId, member);
+            return map;
+        });
+    }
+
+    void remove(String room, String socketId) {
+        rooms.computeIfPresent(room, (r, members) -> {
+            members.remove(socketId);
+            return members.isEmpty() ? null : members;
+        });
+    }
+
+    int size(String room) {
+        Map<String, Object> members = rooms.get(room);
+        return members == null ? 0 : members.size();
+    }
+}
