@@ -146,7 +146,7 @@ class RedisPresenceClusterTest {
         watcher.await("warm", "offline");
         watcher.queryUsers("warm");
 
-        try (PresenceTestSupport.Monitor monitor = new PresenceTestSupport.Monitor(support.prefix + ":presence:")) {
+        try (PresenceTestSupport.Monitor monitor = new PresenceTestSupport.Monitor(RedisPresenceStore.prefixFor(support.prefix))) {
             PresenceTestSupport.Client[] dave = new PresenceTestSupport.Client[1];
             int[] connect = measure(monitor, () -> {
                 dave[0] = support.connect(a, "dave", "acme");
