@@ -13,7 +13,7 @@ let sharded = false;
 export function mixedClusterTests(options) {
   sharded = options.sharded;
   before(async () => {
-    cluster = await startCluster({ sharded });
+    cluster = await startCluster({ sharded, redisCluster: Boolean(options.redisCluster) });
   });
   afterEach(() => cluster.closeClients());
   after(async () => {
