@@ -37,14 +37,42 @@ record RedisUrl(boolean cluster, List<RedisURI> uris) {
         if (tail.startsWith("/") && !tail.matches("/0?([?#].*)?")) {
             throw new IllegalArgumentException("a Redis Cluster has only database 0: " + tail);
         }
+        // the options (timeout, TLS, client name...) as Lettuce reads them, on a placeholder host; the seeds and the
+        // credentials set after, so that a password may hold any character ('@', '/', ':')
+        RedisURI options = RedisURI.create(scheme + "placeholder" + tail);
         List<RedisURI> uris = new ArrayList<>();
         for (String host : hosts.split(",")) {
-            if (host.isBlank()) {
+            String seed = host.trim();
+            if (seed.isEmpty()) {
                 throw new IllegalArgumentException("an empty seed node in a redis-cluster:// URL");
             }
-            uris.add(RedisURI.create(scheme + credentials + host.trim() + tail));
+            int colon = seed.lastIndexOf(':');
+            RedisURI.Builder uri = RedisURI.builder(options)
+                    .withHost(colon < 0 ? seed : seed.substring(0, colon))
+                    .withPort(colon < 0 ? RedisURI.DEFAULT_REDIS_PORT : Integer.parseInt(seed.substring(colon + 1)));
+            if (!credentials.isEmpty()) {
+                String userInfo = credentials.substring(0, credentials.length() - 1);
+                int split = userInfo.indexOf(':');
+                String user = split < 0 ? null : decode(userInfo.substring(0, split));
+                String password = decode(split < 0 ? userInfo : userInfo.substring(split + 1));
+                if (user == null || user.isEmpty()) {
+                    uri.withPassword(password.toCharArray());
+                } else {
+                    uri.withAuthentication(user, password.toCharArray());
+                }
+            }
+            uris.add(uri.build());
         }
         return List.copyOf(uris);
+    }
+
+    /** Percent-encoding decoded as Lettuce does; a '%' that starts no escape is kept as it is. */
+    private static String decode(String text) {
+        try {
+            return java.net.URLDecoder.decode(text.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException notEncoded) {
+            return text;
+        }
     }
 
     private static int indexOfAny(String text, String characters) {

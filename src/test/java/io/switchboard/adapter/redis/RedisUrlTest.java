@@ -19,8 +19,9 @@ class RedisUrlTest {
         assertEquals(List.of("h1:7000", "h2:7001", "h3:6379"),
                 url.uris().stream().map(uri -> uri.getHost() + ":" + uri.getPort()).toList());
         for (RedisURI uri : url.uris()) {
-            assertEquals("user", uri.getUsername());
-            assertEquals("p@ss", new String(uri.getPassword()));
+            io.lettuce.core.RedisCredentials credentials = uri.getCredentialsProvider().resolveCredentials().block();
+            assertEquals("user", credentials.getUsername());
+            assertEquals("p@ss", new String(credentials.getPassword()));
             assertEquals(3, uri.getTimeout().toSeconds());
             assertFalse(uri.isSsl());
         }
