@@ -22,7 +22,12 @@ abstract class FailoverMidTraffic {
     private static final long DEADLINE_SECONDS = 30;
 
     /** What one failover cost. */
-    record Cost(long resumeMillis, int lostPerRemoteClient, int broadcastsDuringOutage) {
+    record Cost(long resumeMillis, int lostPerRemoteClient, int broadcastsDuringOutage, int ackBroadcasts,
+                int ackBroadcastsMissingRemoteAnswers) {
+    }
+
+    /** One cross-node broadcast with acks from node 0 and how many clients of node 1 answered it. */
+    private record AckRound(long sentAt, int remoteAnswers) {
     }
 
     private final List<AutoCloseable> resources = new ArrayList<>();
@@ -30,6 +35,9 @@ abstract class FailoverMidTraffic {
     private final List<Integer> ports = new ArrayList<>();
     private final List<List<TestClient>> clients = new ArrayList<>();
     private MidTraffic traffic;
+    private final List<AckRound> ackRounds = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final java.util.Set<String> remoteIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private volatile boolean asking = true;
 
     @AfterEach
     void closeEverything() throws Exception {
@@ -59,8 +67,33 @@ abstract class FailoverMidTraffic {
             }
             clients.add(local);
         }
+        clients.get(1).forEach(client -> remoteIds.add(client.id()));
         traffic.start();
+        Thread asker = new Thread(this::askAcrossNodes, "failover-acks");
+        asker.setDaemon(true);
+        asker.start();
+        resources.add(() -> {
+            asking = false;
+            asker.join(10_000);
+        });
         awaitCrossNodeTicksAfter(new int[] {traffic.lastSent(0), traffic.lastSent(1)}, "before the fault");
+    }
+
+    /** Every 100 ms node 0 asks every client of the cluster for an ack, through Redis for node 1's. */
+    private void askAcrossNodes() {
+        while (asking) {
+            long sentAt = System.nanoTime();
+            servers.get(0).sockets().timeout(3_000).emitWithAck("ask", "failover").whenComplete((answers, error) -> {
+                int remote = 0;
+                if (answers != null) {
+                    for (com.fasterxml.jackson.databind.JsonNode answer : answers) {
+                        remote += remoteIds.contains(answer.path("id").asText()) ? 1 : 0;
+                    }
+                }
+                ackRounds.add(new AckRound(sentAt, remote));
+            });
+            ClusterFixture.sleep(100);
+        }
     }
 
     /** Runs the fault, then measures until every remote client receives again what was sent after it. */
@@ -71,7 +104,10 @@ abstract class FailoverMidTraffic {
         long resumedAt = awaitCrossNodeTicksAfter(atFault, "after " + what);
         int[] atResume = {traffic.lastSent(0), traffic.lastSent(1)};
         traffic.close();
-        ClusterFixture.sleep(1_000); // what was in flight arrives
+        ClusterFixture.sleep(4_000); // what was in flight arrives, and the last ack rounds end
+        List<AckRound> window = ackRounds.stream().filter(r -> r.sentAt() >= faultAt && r.sentAt() <= resumedAt)
+                .toList();
+        int missing = (int) window.stream().filter(r -> r.remoteAnswers() < remoteIds.size()).count();
         assertEquals(List.of(), traffic.escaped(), "nothing thrown at the callers of emit");
         assertEquals(List.of(), traffic.ackFailures(), "local acknowledgements");
         int lost = 0;
@@ -90,10 +126,15 @@ abstract class FailoverMidTraffic {
             }
         }
         Cost cost = new Cost(TimeUnit.NANOSECONDS.toMillis(resumedAt - faultAt), lost,
-                Math.max(atResume[0] - atFault[0], atResume[1] - atFault[1]));
+                Math.max(atResume[0] - atFault[0], atResume[1] - atFault[1]), window.size(), missing);
+        // after the resumption, acks across the nodes are whole again
+        List<AckRound> after = ackRounds.stream().filter(r -> r.sentAt() > resumedAt + 1_000_000_000L).toList();
+        assertTrue(!after.isEmpty() && after.stream().allMatch(r -> r.remoteAnswers() == remoteIds.size()),
+                "cross-node acks after the resumption: " + after);
         System.out.println("[failover] " + what + ": cross-node delivery resumed after " + cost.resumeMillis()
                 + " ms; broadcasts lost per remote client: " + cost.lostPerRemoteClient() + " of "
-                + cost.broadcastsDuringOutage() + " sent meanwhile");
+                + cost.broadcastsDuringOutage() + " sent meanwhile; broadcasts with acks missing remote answers: "
+                + cost.ackBroadcastsMissingRemoteAnswers() + " of " + cost.ackBroadcasts() + " sent meanwhile");
         return cost;
     }
 

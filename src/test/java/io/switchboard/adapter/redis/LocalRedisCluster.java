@@ -62,7 +62,9 @@ public final class LocalRedisCluster {
                 "--cluster-config-file", dir.resolve("nodes-" + port + ".conf").toString(),
                 "--cluster-node-timeout", "1000",
                 // a shard whose master and replica are both gone must not stop the others
-                "--cluster-require-full-coverage", "no"));
+                "--cluster-require-full-coverage", "no",
+                // a replica restarted a moment ago may be promoted too (the next fault test may kill its master)
+                "--cluster-replica-validity-factor", "0"));
     }
 
     /** Every node running answers cluster_state:ok, and 3 masters serve all slots. */
@@ -129,11 +131,27 @@ public final class LocalRedisCluster {
     void restart(int port) {
         startNode(port);
         awaitHealthy();
+        LocalRedisServers.await("the restarted node on " + port + " to be in sync with its master", 30,
+                () -> LocalRedisServers.with(port, c -> c.sync().info("replication"))
+                        .contains("master_link_status:up"));
     }
 
     /** Waits until the node on the port is no longer a master of the cluster (its replica took over). */
     void awaitPromotionAway(int port) {
-        LocalRedisServers.await("a replica to take over from the master on " + port, 30,
-                () -> !masterPorts().contains(port) && masterPorts().size() == 3);
+        try {
+            LocalRedisServers.await("a replica to take over from the master on " + port, 30,
+                    () -> !masterPorts().contains(port) && masterPorts().size() == 3);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the cluster as a running node sees it:\n" + view(), e);
+        }
+    }
+
+    private String view() {
+        for (int port : ports()) {
+            if (LocalRedisServers.answers(port)) {
+                return port + ": " + LocalRedisServers.with(port, c -> c.sync().clusterNodes());
+            }
+        }
+        return "no node answers";
     }
 }
