@@ -24,7 +24,6 @@ import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.pubsub.api.async.RedisPubSubAsyncCommands;
 import io.lettuce.core.resource.ClientResources;
@@ -99,22 +98,7 @@ final class ClusterConnections implements RedisConnections {
         }
         // messages of the per-node connections are handed to the listeners of the cluster connection
         sub.setNodeMessagePropagation(true);
-        sub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, byte[] message) {
-                events.message(RedisLink.Kind.CHANNEL, channel, channel, message);
-            }
-
-            @Override
-            public void message(String pattern, String channel, byte[] message) {
-                events.message(RedisLink.Kind.PATTERN, pattern, channel, message);
-            }
-
-            @Override
-            public void smessage(String channel, byte[] message) {
-                events.message(RedisLink.Kind.SHARD, channel, channel, message);
-            }
-        });
+        sub.addListener(RedisConnections.forwarding(events));
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
@@ -378,13 +362,7 @@ final class ClusterConnections implements RedisConnections {
     public void close() {
         closed = true;
         reconciling.cancel(false);
-        for (AutoCloseable connection : List.<AutoCloseable>of(sub, pub)) {
-            try {
-                connection.close();
-            } catch (Exception e) {
-                log.debug("closing a Redis connection failed", e);
-            }
-        }
+        RedisConnections.closeQuietly(sub, pub);
         shutdown();
     }
 

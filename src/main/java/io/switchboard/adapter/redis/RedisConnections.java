@@ -32,6 +32,36 @@ interface RedisConnections extends AutoCloseable {
                 : new StandaloneConnections(url, options, resources, events);
     }
 
+    /** Hands what a subscriber connection receives to the events, by the kind of its subscription. */
+    static io.lettuce.core.pubsub.RedisPubSubListener<String, byte[]> forwarding(Events events) {
+        return new io.lettuce.core.pubsub.RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, byte[] message) {
+                events.message(RedisLink.Kind.CHANNEL, channel, channel, message);
+            }
+
+            @Override
+            public void message(String pattern, String channel, byte[] message) {
+                events.message(RedisLink.Kind.PATTERN, pattern, channel, message);
+            }
+
+            @Override
+            public void smessage(String channel, byte[] message) {
+                events.message(RedisLink.Kind.SHARD, channel, channel, message);
+            }
+        };
+    }
+
+    static void closeQuietly(AutoCloseable... connections) {
+        for (AutoCloseable connection : connections) {
+            try {
+                connection.close();
+            } catch (Exception e) {
+                org.slf4j.LoggerFactory.getLogger(RedisConnections.class).debug("closing a Redis connection failed", e);
+            }
+        }
+    }
+
     /** Plain commands (never on a subscriber connection); on a cluster each is routed to its key's shard. */
     RedisClusterAsyncCommands<String, byte[]> commands();
 

@@ -13,19 +13,14 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
-import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * One Redis, given directly or as the master Sentinel knows: a subscriber and a command connection. With Sentinel,
  * Lettuce asks the sentinels for the current master at every (re)connection, so a failover is a reconnection.
  */
 final class StandaloneConnections implements RedisConnections {
-    private static final Logger log = LoggerFactory.getLogger(StandaloneConnections.class);
-
     private final RedisClient client;
     private final StatefulRedisPubSubConnection<String, byte[]> sub;
     private final StatefulRedisConnection<String, byte[]> pub;
@@ -42,22 +37,7 @@ final class StandaloneConnections implements RedisConnections {
             shutdown();
             throw e;
         }
-        sub.addListener(new RedisPubSubAdapter<>() {
-            @Override
-            public void message(String channel, byte[] message) {
-                events.message(RedisLink.Kind.CHANNEL, channel, channel, message);
-            }
-
-            @Override
-            public void message(String pattern, String channel, byte[] message) {
-                events.message(RedisLink.Kind.PATTERN, pattern, channel, message);
-            }
-
-            @Override
-            public void smessage(String channel, byte[] message) {
-                events.message(RedisLink.Kind.SHARD, channel, channel, message);
-            }
-        });
+        sub.addListener(RedisConnections.forwarding(events));
         client.addListener(new RedisConnectionStateListener() {
             @Override
             public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
@@ -146,13 +126,7 @@ final class StandaloneConnections implements RedisConnections {
 
     @Override
     public void close() {
-        for (AutoCloseable connection : List.<AutoCloseable>of(sub, pub)) {
-            try {
-                connection.close();
-            } catch (Exception e) {
-                log.debug("closing a Redis connection failed", e);
-            }
-        }
+        RedisConnections.closeQuietly(sub, pub);
         shutdown();
     }
 
