@@ -28,6 +28,12 @@ function command(redis, channel, args) {
 }
 
 export async function numsub(redis, channel) {
+  if (Array.isArray(redis.masters)) {
+    // a Redis Cluster: summed over the masters, as Node's adapter counts with a cluster client
+    const counts = await Promise.all(redis.masters.map(async (master) =>
+      Number((await (await redis.nodeClient(master)).sendCommand(["PUBSUB", "NUMSUB", channel]))[1])));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
   const reply = await redis.sendCommand(["PUBSUB", "NUMSUB", channel]);
   return Number(reply[1]);
 }
