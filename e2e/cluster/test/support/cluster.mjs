@@ -1,7 +1,8 @@
 // One Java node and one Node node on the same Redis under a fresh key prefix, and the clients of a test.
 
 import { randomBytes } from "node:crypto";
-import { createClient } from "redis";
+import { createClient, createCluster } from "redis";
+import { startRedisCluster } from "./redis-cluster.mjs";
 import { startJavaNode } from "./java.mjs";
 import { startNodeNode } from "./node-server.mjs";
 import { connect } from "./clients.mjs";
@@ -21,9 +22,27 @@ export async function redisClient() {
   return client;
 }
 
+/** A command for the test's own client, routed by the channel's slot when that client is a cluster one. */
+function command(redis, channel, args) {
+  return Array.isArray(redis.masters) ? redis.sendCommand(channel, true, args) : redis.sendCommand(args);
+}
+
 export async function numsub(redis, channel) {
+  if (Array.isArray(redis.masters)) {
+    // a Redis Cluster: summed over the masters, as Node's adapter counts with a cluster client
+    const counts = await Promise.all(redis.masters.map(async (master) =>
+      Number((await (await redis.nodeClient(master)).sendCommand(["PUBSUB", "NUMSUB", channel]))[1])));
+    return counts.reduce((sum, count) => sum + count, 0);
+  }
   const reply = await redis.sendCommand(["PUBSUB", "NUMSUB", channel]);
   return Number(reply[1]);
+}
+
+async function clusterClient(seeds) {
+  const client = createCluster({ rootNodes: seeds.map((url) => ({ url })) });
+  client.on("error", () => {});
+  await client.connect();
+  return client;
 }
 
 async function waitFor(what, condition, timeoutMs = 15_000) {
@@ -35,16 +54,22 @@ async function waitFor(what, condition, timeoutMs = 15_000) {
 }
 
 export async function shardNumsub(redis, channel) {
-  const reply = await redis.sendCommand(["PUBSUB", "SHARDNUMSUB", channel]);
+  const reply = await command(redis, channel, ["PUBSUB", "SHARDNUMSUB", channel]);
   return Number(reply[1]);
 }
 
-/** With `sharded`, both nodes speak the sharded protocol (SSUBSCRIBE/SPUBLISH, dynamic mode). */
-export async function startCluster({ sharded = false } = {}) {
+/**
+ * With `sharded`, both nodes speak the sharded protocol (SSUBSCRIBE/SPUBLISH, dynamic mode). With `redisCluster`,
+ * they are on a Redis Cluster of the test's own (3 masters, 3 replicas), the Node node through node-redis's
+ * createCluster, the Switchboard node through a redis-cluster:// URL.
+ */
+export async function startCluster({ sharded = false, redisCluster = false } = {}) {
   const key = `sbmix-${randomBytes(4).toString("hex")}`;
-  const redis = await redisClient();
-  const java = await startJavaNode({ key, redisUrl: REDIS_URL, sharded });
-  const node = await startNodeNode({ key, redisUrl: REDIS_URL, requestsTimeout: 2000, sharded });
+  const ownCluster = redisCluster ? await startRedisCluster() : null;
+  const redis = ownCluster ? await clusterClient(ownCluster.seeds) : await redisClient();
+  const java = await startJavaNode({ key, redisUrl: ownCluster ? ownCluster.javaUrl : REDIS_URL, sharded });
+  const node = await startNodeNode({ key, redisUrl: REDIS_URL, seeds: ownCluster?.seeds, requestsTimeout: 2000,
+    sharded });
   for (const nsp of ["/", "/other"]) {
     await waitFor(`both nodes subscribed on ${nsp}`, async () => (sharded
       ? await shardNumsub(redis, `${key}#${nsp}#`)
@@ -73,6 +98,7 @@ export async function startCluster({ sharded = false } = {}) {
       await node.stop();
       await java.stop();
       await redis.quit();
+      await ownCluster?.stop();
     },
   };
 }

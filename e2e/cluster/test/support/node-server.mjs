@@ -5,13 +5,14 @@
 import { createServer } from "node:http";
 import { Server } from "socket.io";
 import { createAdapter, createShardedAdapter } from "@socket.io/redis-adapter";
-import { createClient } from "redis";
+import { createClient, createCluster } from "redis";
 
 const NODE_NAME = "node";
 
 /** Starts the Node node; resolves to {port, io, serverSideLog, stop()}. */
-export async function startNodeNode({ key, redisUrl, requestsTimeout = 5000, sharded = false }) {
-  const pub = createClient({ url: redisUrl });
+export async function startNodeNode({ key, redisUrl, seeds, requestsTimeout = 5000, sharded = false }) {
+  // with seeds: a Redis Cluster client, as a Node deployment on a Redis Cluster has it
+  const pub = seeds ? createCluster({ rootNodes: seeds.map((url) => ({ url })) }) : createClient({ url: redisUrl });
   const sub = pub.duplicate();
   for (const client of [pub, sub]) client.on("error", (err) => console.error("node redis:", err.message));
   await Promise.all([pub.connect(), sub.connect()]);

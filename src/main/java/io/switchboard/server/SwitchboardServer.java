@@ -247,7 +247,8 @@ public final class SwitchboardServer {
         }
         long retention = config.get(ConfigKeys.PRESENCE_LAST_SEEN_RETENTION);
         PresenceStore store = redis == null ? new InMemoryPresenceStore(retention)
-                : new RedisPresenceStore(redis.commands(), config.get(ConfigKeys.REDIS_KEY_PREFIX) + ":presence:",
+                : new RedisPresenceStore(redis.commands(),
+                        RedisPresenceStore.prefixFor(config.get(ConfigKeys.REDIS_KEY_PREFIX)),
                         config.get(ConfigKeys.PRESENCE_TTL), retention);
         PresenceAccess access = new PresenceAccess(new RoomPolicy(config.get(ConfigKeys.ROOM_POLICIES)),
                 PresenceAccess.Visibility.of(config.get(ConfigKeys.PRESENCE_VISIBILITY)));

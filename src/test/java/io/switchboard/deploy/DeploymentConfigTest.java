@@ -153,6 +153,63 @@ class DeploymentConfigTest {
         assertFalse(auth.developmentSecret());
     }
 
+    /**
+     * The Redis Cluster variant (docker-compose.yml with docker-compose.redis-cluster.yml over it): every node takes
+     * a redis-cluster:// URL that the configuration check accepts, naming exactly the six cluster-enabled Redis
+     * services, and those are the six the one-shot create service joins, one replica each; the nodes still wait for
+     * `redis`, now healthy only once the cluster serves its slots.
+     */
+    @Test
+    void theRedisClusterVariantNamesItsSixNodesEverywhere() throws IOException {
+        JsonNode compose = merged(compose(), composeFile("docker/docker-compose.redis-cluster.yml"));
+        List<String> redisNodes = new ArrayList<>();
+        compose.path("services").fields().forEachRemaining(entry -> {
+            if (entry.getValue().path("command").toString().contains("\"--cluster-enabled\",\"yes\"")) {
+                redisNodes.add(entry.getKey());
+            }
+        });
+        assertEquals(6, redisNodes.size(), redisNodes.toString());
+        String create = compose.path("services").path("redis-cluster-create").path("command").toString();
+        assertTrue(create.contains("--cluster-replicas 1"), create);
+        for (String node : redisNodes) {
+            assertTrue(create.contains(" " + node + " ") || create.contains(" " + node + ";"),
+                    "redis-cluster-create joins " + node);
+        }
+        for (String node : NODES) {
+            JsonNode environment = service(compose, node).path("environment");
+            String url = environment.path("REDIS_URL").asText();
+            assertTrue(url.startsWith("redis-cluster://"), url);
+            List<String> seeds = Arrays.stream(url.substring("redis-cluster://".length()).split(","))
+                    .map(seed -> seed.substring(0, seed.indexOf(':'))).toList();
+            assertEquals(new java.util.TreeSet<>(redisNodes), new java.util.TreeSet<>(seeds), node + "'s seeds");
+            assertEquals("service_healthy", service(compose, node).path("depends_on").path("redis")
+                    .path("condition").asText());
+            Map<String, String> env = new LinkedHashMap<>();
+            environment.fields().forEachRemaining(entry -> env.put(entry.getKey(), entry.getValue().asText()));
+            env.put("JWT_SECRET", "a-deployment-secret-that-is-long-enough-for-hs256");
+            Config config = ConfigLoader.load(ROOT.resolve("config/switchboard.yml"), env, Map.of());
+            assertEquals(url, config.get(io.switchboard.server.config.ConfigKeys.REDIS_URL_OPTION));
+            assertTrue(config.get(io.switchboard.server.config.ConfigKeys.REDIS_SHARDED));
+        }
+        assertTrue(service(compose, "redis").path("healthcheck").path("test").toString()
+                .contains("cluster_state:ok"));
+    }
+
+    /** An override file over a compose file as Compose merges them: mappings merged, anything else replaced. */
+    private static JsonNode merged(JsonNode base, JsonNode override) {
+        if (!base.isObject() || !override.isObject()) {
+            return override;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode result = base.deepCopy();
+        override.fields().forEachRemaining(entry -> result.set(entry.getKey(),
+                base.has(entry.getKey()) ? merged(base.get(entry.getKey()), entry.getValue()) : entry.getValue()));
+        return result;
+    }
+
+    private static JsonNode composeFile(String path) throws IOException {
+        return new ObjectMapper().valueToTree(new Yaml().load(Files.readString(ROOT.resolve(path))));
+    }
+
     private static JsonNode service(JsonNode compose, String name) {
         return compose.path("services").path(name);
     }

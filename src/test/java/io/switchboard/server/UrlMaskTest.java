@@ -18,6 +18,8 @@ class UrlMaskTest {
     void secretQueryParametersAreHiddenOthersKept() {
         assertEquals("https://idp/jwks?api_key=********&v=2&apikey=********&X-Api-Key=********",
                 UrlMask.mask("https://idp/jwks?api_key=abc&v=2&apikey=def&X-Api-Key=ghi"));
+        assertEquals("redis-cluster://:********@h1:7000,h2:7001",
+                UrlMask.mask("redis-cluster://:pw@h1:7000,h2:7001"), "a cluster's seed list");
         assertEquals("redis-sentinel://h:26379?password=********&sentinelMasterId=m",
                 UrlMask.mask("redis-sentinel://h:26379?password=pw&sentinelMasterId=m"));
         for (String name : new String[] {"password", "pass", "pwd", "secret", "token", "key", "access_token",

@@ -78,8 +78,13 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
      * Plain async commands on this factory's (non-subscriber) connection, for other server components that keep
      * state in the same Redis (presence). Commands are rejected at once while Redis is unreachable.
      */
-    public io.lettuce.core.api.async.RedisAsyncCommands<String, byte[]> commands() {
+    public io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, byte[]> commands() {
         return link.commands();
+    }
+
+    /** The subscriber connections Redis counts on the channel, as the adapters count the nodes. */
+    java.util.concurrent.CompletableFuture<Integer> numsub(String channel, boolean shard) {
+        return link.numsub(channel, shard);
     }
 
     public RedisAdapterOptions options() {

@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
 final class RedisLink implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RedisLink.class);
     private static final AtomicInteger THREADS = new AtomicInteger();
-    private static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
-    private static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
+    static final RedisCodec<String, byte[]> CODEC = RedisCodec.of(StringCodec.UTF8, ByteArrayCodec.INSTANCE);
+    static final Duration CLOSE_WAIT = Duration.ofSeconds(2);
     /**
      * Commands one connection may hold unwritten or unanswered. A Redis that stops reading (DEBUG SLEEP, a stalled
      * network) while the connection stays open would otherwise let every broadcast pile up in memory; past this,
@@ -90,9 +90,7 @@ final class RedisLink implements AutoCloseable {
     }
 
     private final ClientResources resources;
-    private final RedisClient client;
-    private final StatefulRedisPubSubConnection<String, byte[]> sub;
-    private final StatefulRedisConnection<String, byte[]> pub;
+    private final RedisConnections redis;
     private final ScheduledThreadPoolExecutor inbox;
     /** Runs application code (listeners, future completions), so that it can never stall the inbox thread. */
     private final ExecutorService callbacks;
@@ -127,18 +125,6 @@ final class RedisLink implements AutoCloseable {
                 .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofSeconds(1), 2,
                         TimeUnit.MILLISECONDS))
                 .build();
-        RedisURI uri = RedisURI.create(options.url());
-        this.client = RedisClient.create(resources, uri);
-        // Rejecting while disconnected makes cluster operations fail at once instead of queueing until Redis is
-        // back; the command timeout bounds how long a caller waits on a half-open or paused connection, and the
-        // queue bound how much such a connection can hold.
-        client.setOptions(ClientOptions.builder()
-                .autoReconnect(true)
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-                .requestQueueSize(MAX_QUEUED_COMMANDS)
-                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(options.requestsTimeout())))
-                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build())
-                .build());
         this.inbox = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "switchboard-redis-" + THREADS.incrementAndGet());
             thread.setDaemon(true);
@@ -153,20 +139,27 @@ final class RedisLink implements AutoCloseable {
                     return thread;
                 }, new java.util.concurrent.ThreadPoolExecutor.CallerRunsPolicy());
         try {
-            this.sub = client.connectPubSub(CODEC, named(uri, options.clientName() + "-sub"));
-            this.pub = client.connect(CODEC, named(uri, options.clientName() + "-pub"));
+            this.redis = RedisConnections.open(options, resources, new Events());
         } catch (RuntimeException e) {
-            shutdownClient();
+            inbox.shutdownNow();
+            callbacks.shutdown();
+            shutdownResources();
             throw e;
         }
-        sub.addListener(new Listener());
-        client.addListener(new Resubscriber());
     }
 
-    private static RedisURI named(RedisURI uri, String name) {
-        RedisURI copy = RedisURI.builder(uri).build();
-        copy.setClientName(name);
-        return copy;
+    /**
+     * The options of every Lettuce client here. Rejecting while disconnected makes cluster operations fail at once
+     * instead of queueing until Redis is back; the command timeout bounds how long a caller waits on a half-open or
+     * paused connection, and the queue bound how much such a connection can hold.
+     */
+    static <B extends ClientOptions.Builder> B configure(B builder, RedisAdapterOptions options) {
+        builder.autoReconnect(true)
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(MAX_QUEUED_COMMANDS)
+                .timeoutOptions(TimeoutOptions.enabled(Duration.ofMillis(options.requestsTimeout())))
+                .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(2)).build());
+        return builder;
     }
 
     // ---- subscriptions ----
@@ -201,13 +194,8 @@ final class RedisLink implements AutoCloseable {
     }
 
     private CompletableFuture<Void> issue(Kind kind, String name) {
-        RedisFuture<Void> future = switch (kind) {
-            case CHANNEL -> sub.async().subscribe(name);
-            case PATTERN -> sub.async().psubscribe(name);
-            case SHARD -> sub.async().ssubscribe(name);
-        };
         // a subscription refused while Redis is away is issued again when the connection comes back
-        return logged(future.toCompletableFuture(), "subscribing to " + name);
+        return logged(redis.subscribe(kind, name), "subscribing to " + name);
     }
 
     /**
@@ -228,7 +216,7 @@ final class RedisLink implements AutoCloseable {
             if (names.isEmpty()) {
                 return done();
             }
-            if (!sub.isOpen()) {
+            if (!redis.subscriberOpen()) {
                 names.forEach(this::leaveOnReconnect);
                 return done();
             }
@@ -242,13 +230,7 @@ final class RedisLink implements AutoCloseable {
 
     /** Issues the command; a refusal (Redis away) leaves the names for the next reconnection. Under the lock. */
     private CompletableFuture<Void> sendUnsubscribe(Kind kind, List<String> list) {
-        String[] array = list.toArray(String[]::new);
-        RedisFuture<Void> future = switch (kind) {
-            case CHANNEL -> sub.async().unsubscribe(array);
-            case PATTERN -> sub.async().punsubscribe(array);
-            case SHARD -> sub.async().sunsubscribe(array);
-        };
-        return logged(future.toCompletableFuture(), "unsubscribing from " + list).whenComplete((ok, error) -> {
+        return logged(redis.unsubscribe(kind, list), "unsubscribing from " + list).whenComplete((ok, error) -> {
             if (error != null && !closed) {
                 synchronized (subscriptionLock) {
                     leaveOnReconnect(kind, list);
@@ -280,8 +262,8 @@ final class RedisLink implements AutoCloseable {
     // ---- commands ----
 
     /** Plain commands, on the connection that also publishes (never the subscriber one). */
-    io.lettuce.core.api.async.RedisAsyncCommands<String, byte[]> commands() {
-        return pub.async();
+    io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands<String, byte[]> commands() {
+        return redis.commands();
     }
 
     // ---- traffic figures, for metrics ----
@@ -318,22 +300,17 @@ final class RedisLink implements AutoCloseable {
 
     CompletableFuture<Long> publish(String channel, byte[] message) {
         published.increment();
-        return logged(pub.async().publish(channel, message).toCompletableFuture(), "PUBLISH " + channel);
+        return logged(redis.publish(channel, message), "PUBLISH " + channel);
     }
 
     CompletableFuture<Long> spublish(String channel, byte[] message) {
         published.increment();
-        return logged(pub.async().spublish(channel, message).toCompletableFuture(), "SPUBLISH " + channel);
+        return logged(redis.spublish(channel, message), "SPUBLISH " + channel);
     }
 
     /** The number of connections subscribed to the channel: PUBSUB NUMSUB, or SHARDNUMSUB for shard channels. */
     CompletableFuture<Integer> numsub(String channel, boolean shard) {
-        RedisFuture<Map<String, Long>> future = shard ? pub.async().pubsubShardNumsub(channel)
-                : pub.async().pubsubNumsub(channel);
-        return future.toCompletableFuture().thenApply(counts -> {
-            Long count = counts.get(channel);
-            return count == null ? 0 : count.intValue();
-        });
+        return redis.numsub(channel, shard);
     }
 
     /** Logs (rate-limited) when the command fails; for commands nobody waits on. */
@@ -421,37 +398,26 @@ final class RedisLink implements AutoCloseable {
     }
 
     boolean isConnected() {
-        return sub.isOpen() && pub.isOpen();
+        return redis.isConnected();
     }
 
-    private final class Listener extends RedisPubSubAdapter<String, byte[]> {
+    /** What the connections tell, on Lettuce's threads. */
+    private final class Events implements RedisConnections.Events {
         @Override
-        public void message(String channel, byte[] message) {
-            dispatch(channels.get(channel), channel, message);
+        public void message(Kind kind, String subscription, String channel, byte[] message) {
+            dispatch(registry(kind).get(subscription), channel, message);
         }
 
+        /**
+         * Lettuce subscribes again on reconnection to what Redis had confirmed; this also covers subscriptions that
+         * were refused while Redis was down. SUBSCRIBE to a channel the connection already has is a no-op in Redis.
+         */
         @Override
-        public void message(String pattern, String channel, byte[] message) {
-            dispatch(patterns.get(pattern), channel, message);
-        }
-
-        @Override
-        public void smessage(String channel, byte[] message) {
-            dispatch(shardChannels.get(channel), channel, message);
-        }
-    }
-
-    /**
-     * Lettuce subscribes again on reconnection to what Redis had confirmed; this also covers subscriptions that
-     * were refused while Redis was down. SUBSCRIBE to a channel the connection already has is a no-op in Redis.
-     */
-    private final class Resubscriber implements RedisConnectionStateListener {
-        @Override
-        public void onRedisConnected(RedisChannelHandler<?, ?> connection, SocketAddress address) {
-            if (connection != sub || closed) {
+        public void subscriberConnected(Object where) {
+            if (closed) {
                 return;
             }
-            log.info("Redis pub/sub connection (re)established to {}", address);
+            log.info("Redis pub/sub connection (re)established to {}", where);
             execute(() -> {
                 synchronized (subscriptionLock) {
                     unsubscribeLeftWhileDown();
@@ -463,9 +429,9 @@ final class RedisLink implements AutoCloseable {
         }
 
         @Override
-        public void onRedisDisconnected(RedisChannelHandler<?, ?> connection) {
+        public void disconnected(String which) {
             if (!closed) {
-                log.warn("Redis {} connection lost; reconnecting", connection == sub ? "pub/sub" : "command");
+                log.warn("Redis {} connection lost; reconnecting", which);
             }
         }
     }
@@ -481,14 +447,8 @@ final class RedisLink implements AutoCloseable {
         closed = true;
         inbox.shutdownNow();
         callbacks.shutdown();
-        for (AutoCloseable connection : List.<AutoCloseable>of(sub, pub)) {
-            try {
-                connection.close();
-            } catch (Exception e) {
-                log.debug("closing a Redis connection failed", e);
-            }
-        }
-        shutdownClient();
+        redis.close();
+        shutdownResources();
     }
 
     /**
@@ -511,8 +471,7 @@ final class RedisLink implements AutoCloseable {
         }
     }
 
-    private void shutdownClient() {
-        client.shutdown(Duration.ZERO, CLOSE_WAIT);
+    private void shutdownResources() {
         resources.shutdown(0, CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     }
 }

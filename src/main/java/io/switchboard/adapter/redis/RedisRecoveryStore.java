@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import io.lettuce.core.Range;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.XAddArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import io.switchboard.core.BroadcastOptions;
 import io.switchboard.core.Namespace;
 import io.switchboard.core.RecoveryStore;
@@ -90,7 +90,7 @@ final class RedisRecoveryStore implements RecoveryStore {
         tick();
     }
 
-    private RedisAsyncCommands<String, byte[]> redis() {
+    private RedisClusterAsyncCommands<String, byte[]> redis() {
         return link.commands();
     }
 

@@ -24,7 +24,9 @@ public final class ConfigKeys {
             "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA");
 
     private static final Pattern ORIGIN = Pattern.compile("[a-zA-Z][a-zA-Z0-9+.-]*://[^/\\s?#]+");
-    private static final Pattern REDIS_URL = Pattern.compile("(redis|rediss|redis-socket|redis-sentinel)://\\S+");
+    private static final Pattern REDIS_URL = Pattern.compile("(redis|rediss|redis-socket|rediss?-sentinel|rediss?-cluster)://\\S+");
+    private static final String REDIS_URL_FORMS = "a Redis URL such as redis://:password@host:6379/0, rediss://host, "
+            + "redis-sentinel://host:26379,host2:26379#mymaster or redis-cluster://host:7000,host2:7001";
     private static final UnaryOperator<String> HIDE = text -> text.isEmpty() ? text : "********";
     /** User info and secret-looking query parameters hidden, whatever characters the password holds. */
     private static final UnaryOperator<String> URL_PASSWORD = UrlMask::mask;
@@ -87,10 +89,8 @@ public final class ConfigKeys {
     public static final Option<String> ADAPTER_TYPE = add("adapter.type", "memory", Types.oneOf("memory", "redis"),
             null, "memory: one node; redis: a cluster of nodes sharing a Redis");
     public static final Option<String> REDIS_URL_OPTION = add("adapter.redis.url", "redis://127.0.0.1:6379",
-            Types.string("a Redis URL such as redis://:password@host:6379/0 or rediss://host",
-                    text -> REDIS_URL.matcher(text).matches() ? null
-                            : "a Redis URL such as redis://:password@host:6379/0 or rediss://host"),
-            URL_PASSWORD, "the Redis server (adapter.type: redis)");
+            Types.string(REDIS_URL_FORMS, text -> REDIS_URL.matcher(text).matches() ? null : REDIS_URL_FORMS),
+            URL_PASSWORD, "the Redis server, Sentinel set or Redis Cluster (adapter.type: redis)");
     public static final Option<String> REDIS_KEY_PREFIX = add("adapter.redis.keyPrefix", "socket.io",
             Types.string("a non-empty channel prefix without * ? [ ] \\",
                     text -> text.isEmpty() || text.chars().anyMatch(c -> "*?[]\\".indexOf(c) >= 0)

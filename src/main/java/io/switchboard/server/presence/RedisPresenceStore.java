@@ -22,7 +22,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,7 +52,6 @@ import org.slf4j.LoggerFactory;
 public final class RedisPresenceStore implements PresenceStore {
     private static final Logger log = LoggerFactory.getLogger(RedisPresenceStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String[] NO_KEYS = new String[0];
 
     private static final String NOW = "local t = redis.call('TIME')\n"
             + "local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)\n";
@@ -160,8 +159,13 @@ public final class RedisPresenceStore implements PresenceStore {
             + "end\n"
             + "return out\n";
 
-    private final RedisAsyncCommands<String, byte[]> redis;
+    private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final String prefix;
+    /**
+     * The one key each script names (KEYS[1]): on a Redis Cluster it routes the script to the shard of the prefix's
+     * hash tag, where every other key the script builds from the prefix lives too.
+     */
+    private final String[] anchor;
     private final String nodeId;
     private final long ttl;
     private final long lastSeenRetention;
@@ -181,10 +185,11 @@ public final class RedisPresenceStore implements PresenceStore {
      * @param ttl               ms after its last refresh a silent node's users go offline; it refreshes every ttl/3
      * @param lastSeenRetention ms a last-seen time is kept
      */
-    public RedisPresenceStore(RedisAsyncCommands<String, byte[]> redis, String prefix, long ttl,
+    public RedisPresenceStore(RedisClusterAsyncCommands<String, byte[]> redis, String prefix, long ttl,
                               long lastSeenRetention) {
         this.redis = redis;
         this.prefix = prefix;
+        this.anchor = new String[] {prefix + "count"};
         this.nodeId = UUID.randomUUID().toString();
         this.ttl = ttl;
         this.lastSeenRetention = lastSeenRetention;
@@ -193,6 +198,15 @@ public final class RedisPresenceStore implements PresenceStore {
             t.setDaemon(true);
             return t;
         });
+    }
+
+    /**
+     * The key prefix of presence for the adapter's key prefix: {@code {socket.io:presence}:}. The braces are a
+     * Redis Cluster hash tag: every presence key hashes to one slot, so that each script (which reads and writes
+     * several of them) runs on one shard. On a single Redis they change nothing but the names.
+     */
+    public static String prefixFor(String keyPrefix) {
+        return "{" + keyPrefix + ":presence}:";
     }
 
     public String nodeId() {
@@ -390,7 +404,7 @@ public final class RedisPresenceStore implements PresenceStore {
         CompletableFuture<List<Object>> result = new CompletableFuture<>();
         CompletableFuture<List<Object>> first;
         try {
-            first = redis.<List<Object>>evalsha(sha1(script), ScriptOutputType.MULTI, NO_KEYS, values)
+            first = redis.<List<Object>>evalsha(sha1(script), ScriptOutputType.MULTI, anchor, values)
                     .toCompletableFuture();
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
@@ -401,7 +415,7 @@ public final class RedisPresenceStore implements PresenceStore {
             if (cause instanceof RedisNoScriptException
                     || cause != null && String.valueOf(cause.getMessage()).startsWith("NOSCRIPT")) {
                 // first use since Redis started: send the script itself (Redis caches it for the EVALSHAs)
-                redis.<List<Object>>eval(script.getBytes(StandardCharsets.UTF_8), ScriptOutputType.MULTI, NO_KEYS,
+                redis.<List<Object>>eval(script.getBytes(StandardCharsets.UTF_8), ScriptOutputType.MULTI, anchor,
                         values).whenComplete((again, failure) -> {
                             if (failure != null) {
                                 result.completeExceptionally(failure);

@@ -26,7 +26,12 @@ import org.junit.jupiter.api.Test;
  */
 class RedisRecoveryStoreTest {
     private final String key = "recovery-test-" + Ids.random(8);
-    private final RedisLink link = new RedisLink(new RedisAdapterOptions().url(RedisTestSupport.url()).key(key));
+    private final RedisLink link = new RedisLink(new RedisAdapterOptions().url(url()).key(key));
+
+    /** The Redis deployment of the test: the shared Redis here; a Redis Cluster or Sentinel in the variants. */
+    protected String url() {
+        return RedisTestSupport.url();
+    }
     private final List<RedisRecoveryStore> stores = new ArrayList<>();
 
     @AfterEach

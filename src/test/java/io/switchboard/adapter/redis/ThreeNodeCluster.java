@@ -15,10 +15,17 @@ abstract class ThreeNodeCluster {
 
     protected void startCluster(Consumer<RedisAdapterOptions> tweak, Map<String, String> authOfB)
             throws InterruptedException {
-        cluster = ClusterFixture.start(3, tweak);
+        cluster = ClusterFixture.start(3, options -> {
+            topology(options);
+            tweak.accept(options);
+        });
         a = cluster.connect(0, "/");
         b = cluster.connect(1, "/", authOfB);
         c = cluster.connect(2, "/");
+    }
+
+    /** The Redis deployment of the test: the shared Redis here; a Redis Cluster or Sentinel in the variants. */
+    protected void topology(RedisAdapterOptions options) {
     }
 
     @AfterEach

@@ -54,6 +54,16 @@ final class PresenceTestSupport implements AutoCloseable {
 
     final String prefix = "presence-test-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<SwitchboardServer> nodes = new CopyOnWriteArrayList<>();
+    /** The Redis of the redis nodes: the shared one, or (the cluster variants) a URL of the test's own. */
+    private final java.util.function.Supplier<String> url;
+
+    PresenceTestSupport() {
+        this(PresenceTestSupport::redisUrl);
+    }
+
+    PresenceTestSupport(java.util.function.Supplier<String> url) {
+        this.url = url;
+    }
     private final List<io.socket.client.Socket> sockets = new CopyOnWriteArrayList<>();
 
     /** REDIS_URL (environment or system property), else 127.0.0.1:6379, else the test fails saying so. */
@@ -90,7 +100,7 @@ final class PresenceTestSupport implements AutoCloseable {
         env.put("SWITCHBOARD_ADAPTER_TYPE", adapter);
         env.put("SWITCHBOARD_PRESENCE_OFFLINE_GRACE", "0");   // the tests of the grace period set their own
         if (adapter.equals("redis")) {
-            env.put("REDIS_URL", redisUrl());
+            env.put("REDIS_URL", url.get());
             env.put("REDIS_KEY_PREFIX", prefix);
         }
         env.putAll(extra);

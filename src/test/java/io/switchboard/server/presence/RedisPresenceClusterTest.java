@@ -19,7 +19,12 @@ import org.junit.jupiter.api.Test;
 
 /** Presence across two or three nodes sharing a real Redis (each test under its own key prefix). */
 class RedisPresenceClusterTest {
-    private final PresenceTestSupport support = new PresenceTestSupport();
+    protected final PresenceTestSupport support = support();
+
+    /** The nodes' Redis: the shared one here; a Redis Cluster in the variant. */
+    protected PresenceTestSupport support() {
+        return new PresenceTestSupport();
+    }
 
     @AfterEach
     void close() {
@@ -146,7 +151,7 @@ class RedisPresenceClusterTest {
         watcher.await("warm", "offline");
         watcher.queryUsers("warm");
 
-        try (PresenceTestSupport.Monitor monitor = new PresenceTestSupport.Monitor(support.prefix + ":presence:")) {
+        try (PresenceTestSupport.Monitor monitor = new PresenceTestSupport.Monitor(RedisPresenceStore.prefixFor(support.prefix))) {
             PresenceTestSupport.Client[] dave = new PresenceTestSupport.Client[1];
             int[] connect = measure(monitor, () -> {
                 dave[0] = support.connect(a, "dave", "acme");

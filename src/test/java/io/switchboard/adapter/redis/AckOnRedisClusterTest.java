@@ -1,0 +1,13 @@
+package io.switchboard.adapter.redis;
+
+/** The broadcasts with acknowledgements and server-side emits of AckClusterTest across three nodes on a Redis Cluster of 3 masters and 3 replicas (LocalRedisCluster), in classic mode (PUBLISH reaches every shard). */
+class AckOnRedisClusterTest extends AckClusterTest {
+    @Override
+    protected void topology(RedisAdapterOptions options) {
+        try {
+            options.url(LocalRedisCluster.get().url());
+        } catch (Exception e) {
+            throw new AssertionError("the test's Redis could not be started", e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.switchboard.adapter.redis;
+
+/** The broadcasts with acknowledgements and server-side emits of AckClusterTest across three nodes on Redis with Sentinel (LocalRedisSentinel). */
+class AckOnSentinelTest extends AckClusterTest {
+    @Override
+    protected void topology(RedisAdapterOptions options) {
+        try {
+            options.url(LocalRedisSentinel.get().url());
+        } catch (Exception e) {
+            throw new AssertionError("the test's Redis could not be started", e);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package io.switchboard.adapter.redis;
+
+/** The fetchSockets and the remote socket operations of RemoteSocketsClusterTest across three nodes on Redis with Sentinel (LocalRedisSentinel). */
+class RemoteSocketsOnSentinelTest extends RemoteSocketsClusterTest {
+    @Override
+    protected void topology(RedisAdapterOptions options) {
+        try {
+            options.url(LocalRedisSentinel.get().url());
+        } catch (Exception e) {
+            throw new AssertionError("the test's Redis could not be started", e);
+        }
+    }
+}
