@@ -157,8 +157,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, String origin,
                            EngineOptions.Transport transport, HandshakeRequest handshake) {
-        // the reference server treats a missing or unknown EIO as protocol 3, which it does not speak by default
-        if (!"4".equals(handshake.queryParam("EIO"))) {
+        // the reference server treats a missing or unknown EIO as protocol 3, which it speaks only with allowEIO3
+        boolean eio3 = !"4".equals(handshake.queryParam("EIO"));
+        if (eio3 && !options.allowEIO3()) {
             refuse(ctx, keepAlive, origin, EngineError.UNSUPPORTED_PROTOCOL_VERSION, handshake);
             return;
         }
@@ -166,8 +167,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             acceptWebSocket(ctx, req, null, handshake);
             return;
         }
-        PollingTransport polling = new PollingTransport();
-        EngineSession session = server.newSession(handshake, server.sessionLoop(ctx.channel().eventLoop()), polling);
+        PollingTransport polling = eio3 ? new Eio3PollingTransport(supportsBinary(uri(req))) : new PollingTransport();
+        EngineSession session = server.newSession(handshake, server.sessionLoop(ctx.channel().eventLoop()), polling,
+                eio3);
         polling.attach(session);
         polling.onPollRequest(new HttpPollExchange(ctx, keepAlive, options.cors(), origin));
         server.open(session);
@@ -184,12 +186,15 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (!get) {
             // protocol v4 sends binary as base64 text; an octet-stream body is a protocol v3 client
             String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
-            if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream")) {
+            boolean binary = contentType != null
+                    && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
+            if (binary && !"3".equals(session.protocol())) {
                 refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
                 session.close();
                 return;
             }
-            body = req.content().toString(StandardCharsets.UTF_8);
+            // a v3 binary payload goes on as ISO-8859-1 text, one char per byte, which its decoder reads back
+            body = req.content().toString(binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
         }
         HttpPollExchange exchange = new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt);
         String postBody = body;
@@ -222,11 +227,14 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         NettySessionLoop channelLoop = server.sessionLoop(ctx.channel().eventLoop());
-        WebSocketTransport transport = new WebSocketTransport(ctx.channel(), options.perMessageDeflate(),
-                channelLoop.flushes());
+        boolean eio3 = existing != null ? "3".equals(existing.protocol()) : !"4".equals(handshake.queryParam("EIO"));
+        WebSocketTransport transport = eio3
+                ? new Eio3WebSocketTransport(ctx.channel(), options.perMessageDeflate(), channelLoop.flushes(),
+                        supportsBinary(uri(req)))
+                : new WebSocketTransport(ctx.channel(), options.perMessageDeflate(), channelLoop.flushes());
         EngineSession session = existing;
         if (session == null) {
-            session = server.newSession(handshake, channelLoop, transport);
+            session = server.newSession(handshake, channelLoop, transport, eio3);
         }
         if (existing != null) {
             // handed in before the handshake answers, so that it counts before any request the client sends once
@@ -240,7 +248,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 }
             });
         }
-        WebSocketFrameHandler frames = new WebSocketFrameHandler(session, transport);
+        WebSocketFrameHandler frames = eio3 ? new Eio3WebSocketFrameHandler(session, transport)
+                : new WebSocketFrameHandler(session, transport);
         EngineSession opened = existing == null ? session : null;
         handshaker.handshake(ctx.channel(), req).addListener(future -> {
             if (!future.isSuccess()) {
@@ -308,6 +317,16 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         return HandshakeRequest.of(req.method().name(), req.uri(), req.headers(),
                 (InetSocketAddress) ctx.channel().remoteAddress(), ctx.pipeline().get(SslHandler.class) != null,
                 System.currentTimeMillis());
+    }
+
+    private static QueryStringDecoder uri(FullHttpRequest req) {
+        return new QueryStringDecoder(req.uri());
+    }
+
+    /** Engine.IO 3: binary goes as binary unless the client asked for base64 ({@code b64} with a value). */
+    private static boolean supportsBinary(QueryStringDecoder uri) {
+        String b64 = first(uri, "b64");
+        return b64 == null || b64.isEmpty();
     }
 
     private static String first(QueryStringDecoder uri, String name) {

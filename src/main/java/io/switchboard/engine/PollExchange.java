@@ -5,6 +5,14 @@ interface PollExchange {
     /** 200 with a text/plain payload. */
     void respondPayload(String payload);
 
+    /**
+     * 200 with an application/octet-stream payload: the binary payload of Engine.IO 3 (an XHR2 client that did not
+     * ask for {@code b64}). Exchanges that serve only protocol 4 need not support it.
+     */
+    default void respondBinaryPayload(byte[] payload) {
+        throw new UnsupportedOperationException("binary polling payloads are Engine.IO 3 only");
+    }
+
     /** 200 "ok", the answer to a POST. */
     void respondOk();
 

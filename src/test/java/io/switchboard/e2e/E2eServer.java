@@ -27,7 +27,7 @@ import io.switchboard.protocol.Parser;
 /**
  * The server the end-to-end tests in {@code e2e/test} run against with the real {@code socket.io-client}:
  *
- * <pre>E2eServer [--port N] [--host H] [--ping-interval MS] [--ping-timeout MS] [--parser default|msgpack]</pre>
+ * <pre>E2eServer [--port N] [--host H] [--ping-interval MS] [--ping-timeout MS] [--parser default|msgpack] [--allow-eio3]</pre>
  *
  * Prints {@code listening on HOST:PORT} once bound (port 0, the default, picks a free one), runs until killed and
  * closes the server (clients see the connection go) on SIGTERM.
@@ -62,6 +62,10 @@ public final class E2eServer {
                 case "--ping-interval" -> engine.pingInterval(Long.parseLong(required(args[i], value)));
                 case "--ping-timeout" -> engine.pingTimeout(Long.parseLong(required(args[i], value)));
                 case "--parser" -> parser = Parser.fromName(required(args[i], value));
+                case "--allow-eio3" -> {
+                    engine.allowEIO3(true);
+                    i--;   // a flag without a value
+                }
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
             i++;
