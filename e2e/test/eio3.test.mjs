@@ -2,7 +2,6 @@
 // started with allowEIO3, over websocket, polling and the upgrade: the implicit connection to "/", events, acks both
 // ways, binary both ways, namespaces with the handshake query as auth, refusals as the v2 client reads them, rooms,
 // a broadcast reaching a v2 and a v4 client together, and reconnection.
-import { describe, test } from "node:test";
 import assert from "node:assert/strict";
 import ioV2 from "socket.io-client-v2";
 import { forEachMode, Inbox, MODES, once, unique, useFixture, WAIT_MS, withTimeout } from "./support/clients.mjs";
@@ -219,21 +218,3 @@ eachMode("reconnection: a dropped connection comes back on a new engine with a n
   socket.emit("echo", "after reconnecting");
   assert.deepEqual(await socket.next("echo"), ["after reconnecting"]);
 }, { timeout: 30_000 });
-
-describe("without allowEIO3", () => {
-  test("an EIO=3 handshake is refused with 'Unsupported protocol version'", async () => {
-    // the default fixture of the other tests does not allow EIO3; this one does, so the check is against a
-    // second server of the same class, started without the flag
-    const { startFixture } = await import("./support/clients.mjs");
-    const plain = await startFixture();
-    try {
-      const response = await fetch(`http://127.0.0.1:${plain.port}/socket.io/?EIO=3&transport=polling`);
-      assert.equal(response.status, 400);
-      assert.deepEqual(await response.json(), { code: 5, message: "Unsupported protocol version" });
-      const v4 = await fetch(`http://127.0.0.1:${plain.port}/socket.io/?EIO=4&transport=polling`);
-      assert.equal(v4.status, 200);
-    } finally {
-      await plain.stop();
-    }
-  });
-});

@@ -157,9 +157,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, String origin,
                            EngineOptions.Transport transport, HandshakeRequest handshake) {
-        // the reference server treats a missing or unknown EIO as protocol 3, which it speaks only with allowEIO3
-        boolean eio3 = !"4".equals(handshake.queryParam("EIO"));
-        if (eio3 && !options.allowEIO3()) {
+        // the reference server takes a missing or unknown EIO for protocol 3; here only EIO=3 is (every v3 client
+        // sends it), so that a request naming no protocol, or a wrong one, is refused with allowEIO3 on too
+        String revision = handshake.queryParam("EIO");
+        boolean eio3 = "3".equals(revision);
+        if (eio3 ? !options.allowEIO3() : !"4".equals(revision)) {
             refuse(ctx, keepAlive, origin, EngineError.UNSUPPORTED_PROTOCOL_VERSION, handshake);
             return;
         }
@@ -227,7 +229,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         NettySessionLoop channelLoop = server.sessionLoop(ctx.channel().eventLoop());
-        boolean eio3 = existing != null ? "3".equals(existing.protocol()) : !"4".equals(handshake.queryParam("EIO"));
+        boolean eio3 = existing != null ? "3".equals(existing.protocol()) : "3".equals(handshake.queryParam("EIO"));
         WebSocketTransport transport = eio3
                 ? new Eio3WebSocketTransport(ctx.channel(), options.perMessageDeflate(), channelLoop.flushes(),
                         supportsBinary(uri(req)))

@@ -125,8 +125,9 @@ public final class EngineOptions {
 
     /**
      * Whether clients of Engine.IO protocol 3 may connect: socket.io-client 2.x and io.socket:socket.io-client 1.x,
-     * which speak Socket.IO protocol 4. Off by default, as in the reference server; a request without {@code EIO}
-     * counts as protocol 3, as there.
+     * which speak Socket.IO protocol 4. Off by default, as in the reference server. Only {@code EIO=3} is protocol 3
+     * here (the reference also takes a missing or unknown {@code EIO} for it): a request naming no protocol is
+     * refused either way.
      */
     public EngineOptions allowEIO3(boolean value) {
         this.allowEIO3 = value;

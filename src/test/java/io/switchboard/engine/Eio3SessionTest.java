@@ -167,6 +167,13 @@ class Eio3SessionTest {
     }
 
     @Test
+    void aRequestNamingNoProtocolOrAnUnknownOneIsStillRefused() throws Exception {
+        TestServer.assertError(server.get("transport=polling"), 400, 5, "Unsupported protocol version");
+        TestServer.assertError(server.get("EIO=abc&transport=polling"), 400, 5, "Unsupported protocol version");
+        TestServer.assertError(server.get("EIO=2&transport=polling"), 400, 5, "Unsupported protocol version");
+    }
+
+    @Test
     void aVersion4UpgradeOfAVersion3SessionIsRefused() throws Exception {
         String sid = handshake("");
         assertEquals(400, WsClient.refusedStatus(server.wsUri("EIO=4&transport=websocket&sid=" + sid)));
