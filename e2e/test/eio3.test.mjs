@@ -218,3 +218,21 @@ eachMode("reconnection: a dropped connection comes back on a new engine with a n
   socket.emit("echo", "after reconnecting");
   assert.deepEqual(await socket.next("echo"), ["after reconnecting"]);
 }, { timeout: 30_000 });
+
+eachMode("limits as for v4: more than ten attachments drops the v2 client; a v4 canary stays served",
+  async (sockets, mode, session) => {
+    const canary = await session.connect();
+    const socket = await connectV2(sockets, mode);
+    const disconnected = once(socket, "disconnect");
+    socket.emit("echo", Array.from({ length: 11 }, (_, i) => Buffer.from([i])));
+    const [reason] = await disconnected;
+    assert.equal(reason, "transport close");
+    canary.emit("echo", "still here");
+    assert.deepEqual(await canary.next("echo"), ["still here"]);
+    // ten are allowed
+    if (!socket.connected) await once(socket, "connect", { timeout: 15_000 });
+    await settled(socket);
+    socket.emit("echo", Array.from({ length: 10 }, (_, i) => Buffer.from([i])));
+    const [echoed] = await socket.next("echo");
+    assert.equal(echoed.length, 10);
+  }, { timeout: 30_000 });

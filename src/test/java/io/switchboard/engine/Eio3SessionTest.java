@@ -116,6 +116,15 @@ class Eio3SessionTest {
     }
 
     @Test
+    void aBodyOverMaxHttpBufferSizeIsRefusedAsForVersion4() throws Exception {
+        String sid = handshake("");
+        byte[] big = new byte[1_000_001];
+        HttpResponse<String> response = server.send(server.request(query(sid, ""), "Content-Type",
+                "application/octet-stream").POST(HttpRequest.BodyPublishers.ofByteArray(big)).build());
+        assertEquals(413, response.statusCode());
+    }
+
+    @Test
     void anOctetStreamBodyIsStillRefusedFromAVersion4Session() throws Exception {
         String sid = server.handshake().sid();
         HttpResponse<String> response = server.send(server.request(TestServer.pollingQuery(sid), "Content-Type",
