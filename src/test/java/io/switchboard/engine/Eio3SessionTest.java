@@ -21,23 +21,33 @@ import org.junit.jupiter.api.Test;
  * base64 with {@code b64}, v3 websocket binary frames, and the upgrade.
  */
 class Eio3SessionTest {
-    private static final long INTERVAL = 300;
-    private static final long TIMEOUT = 1_000;
+    /** The heartbeat test's own server: a v3 session lives pingInterval + pingTimeout (2.5 s) after its last ping. */
+    private static final long INTERVAL = 500;
+    private static final long TIMEOUT = 2_000;
 
+    /** With a heartbeat slow enough never to close a session of the other tests on a loaded machine. */
     private TestServer server;
+    private TestServer heartbeatServer;
 
     @BeforeEach
     void start() throws Exception {
-        server = TestServer.start(new EngineOptions().pingInterval(INTERVAL).pingTimeout(TIMEOUT).allowEIO3(true));
+        server = TestServer.start(TestServer.quietOptions().allowEIO3(true));
     }
 
     @AfterEach
     void stop() {
         server.close();
+        if (heartbeatServer != null) {
+            heartbeatServer.close();
+        }
     }
 
     /** The sid of a new v3 polling session, after checking its open packet. */
     private String handshake(String extraQuery) throws Exception {
+        return handshake(server, extraQuery);
+    }
+
+    private static String handshake(TestServer server, String extraQuery) throws Exception {
         HttpResponse<String> response = server.get("EIO=3&transport=polling" + extraQuery);
         assertEquals(200, response.statusCode(), response.body());
         String body = response.body();
@@ -46,8 +56,8 @@ class Eio3SessionTest {
         assertEquals(packet.length(), Integer.parseInt(body.substring(0, colon)), "one record, its length first");
         assertTrue(packet.startsWith("0{"), body);
         JsonNode open = JSON.readTree(packet.substring(1));
-        assertEquals(INTERVAL, open.get("pingInterval").asLong());
-        assertEquals(TIMEOUT, open.get("pingTimeout").asLong());
+        assertEquals(server.server.options().pingInterval(), open.get("pingInterval").asLong());
+        assertEquals(server.server.options().pingTimeout(), open.get("pingTimeout").asLong());
         assertEquals(List.of("websocket"), List.of(open.get("upgrades").get(0).asText()));
         return open.get("sid").asText();
     }
@@ -58,7 +68,10 @@ class Eio3SessionTest {
 
     @Test
     void theClientPingsAndTheServerAnswersUntilItStops() throws Exception {
-        String sid = handshake("");
+        heartbeatServer = TestServer.start(new EngineOptions().pingInterval(INTERVAL).pingTimeout(TIMEOUT)
+                .allowEIO3(true));
+        TestServer server = heartbeatServer;
+        String sid = handshake(server, "");
         RecordingListener listener = server.listener(sid);
         long lastPing = 0;
         for (int i = 0; i < 3; i++) {
