@@ -99,6 +99,13 @@ class Eio3CodecTest {
                 "a text packet's frame is the v4 one");
     }
 
+    @Test
+    void aBroadcastPacketBuildsItsVersion3FrameOnceForAllItsRecipients() {
+        OutboundPacket packet = OutboundPacket.binary(new byte[] {1, 2});
+        assertTrue(packet.eio3WebSocketFrameBuffer().array() == packet.eio3WebSocketFrameBuffer().array(),
+                "every v3 recipient is written a view of the same bytes");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "4", ":4", "x:4a", "3:4a", "2:4a1", "1:x", "2:b2", "7:b4!!!!!",
             "12345678901:4", "-1:4", "9:4h\u00e9llo", "12:4" + TEXT})
