@@ -53,25 +53,34 @@ function replaceOnce(text, from, to, file) {
 
 /**
  * Renders the repository's NGINX configuration for these node ports (as many as upstreams.conf names) and listen
- * port, checks it with `nginx -t` and starts NGINX; resolves once NGINX answers /healthz.
+ * port, checks it with `nginx -t` and starts NGINX; resolves once NGINX answers `readyPath` with 200.
+ *
+ * `upstreams`: the file of nginx/ to use (upstreams.conf, sticky; upstreams-any-node.conf, round robin).
+ * `logUpstreams`: the access log names, per request, the node that served it (`accessLog()` returns the lines
+ * "<node address> <seconds taken> <status> <method> <uri>").
  */
-export async function startNginx(nodePorts, listenPort) {
+export async function startNginx(nodePorts, listenPort,
+  { upstreams: upstreamsName = "upstreams.conf", readyPath = "/healthz", logUpstreams = false } = {}) {
   const executable = nginxExecutable();
   const prefix = mkdtempSync(join(tmpdir(), "switchboard-nginx-e2e-"));
   chmodSync(prefix, 0o755); // workers may run as another user when the test runs as root
   mkdirSync(join(prefix, "temp"));
   mkdirSync(join(prefix, "conf"));
   const confFile = join(REPO_ROOT, "nginx", "nginx.conf");
-  const upstreamsFile = join(REPO_ROOT, "nginx", "upstreams.conf");
+  const upstreamsFile = join(REPO_ROOT, "nginx", upstreamsName);
   let conf = replaceOnce(readFileSync(confFile, "utf8"), "listen 80;", `listen 127.0.0.1:${listenPort};`, confFile);
   const accessLog = "access_log /var/log/nginx/access.log;";
-  conf = replaceOnce(conf, accessLog, `access_log ${join(prefix, "access.log")};`, confFile);
+  conf = replaceOnce(conf, accessLog, logUpstreams
+    ? `log_format upstreams '$upstream_addr $request_time $status $request_method $request_uri'; access_log ${join(prefix, "access.log")} upstreams;`
+    : `access_log ${join(prefix, "access.log")};`, confFile);
   let upstreams = readFileSync(upstreamsFile, "utf8");
   nodePorts.forEach((port, i) => {
     upstreams = replaceOnce(upstreams, `server switchboard-${i + 1}:3000 resolve`, `server 127.0.0.1:${port}`,
       upstreamsFile);
   });
-  assert.match(upstreams, /ip_hash;/);
+  const directives = upstreams.replace(/#.*$/gm, "");
+  if (upstreamsName === "upstreams.conf") assert.match(directives, /ip_hash;/);
+  else assert.doesNotMatch(directives, /ip_hash|hash |sticky/, `${upstreamsName} must not be sticky`);
   writeFileSync(join(prefix, "conf", "nginx.conf"), conf);
   writeFileSync(join(prefix, "conf", "upstreams.conf"), upstreams);
 
@@ -91,15 +100,16 @@ export async function startNginx(nodePorts, listenPort) {
   await until(
     async () => {
       if (!alive) throw new Error("nginx exited");
-      const response = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) });
+      const response = await fetch(`${url}${readyPath}`, { signal: AbortSignal.timeout(1000) });
       return response.status === 200;
     },
-    { timeout: 10_000, what: "NGINX to answer /healthz", describe: (e) => `${e?.message ?? e}\n${output}` },
+    { timeout: 10_000, what: `NGINX to answer ${readyPath}`, describe: (e) => `${e?.message ?? e}\n${output}` },
   );
   return {
     url,
     port: listenPort,
     output: () => output,
+    accessLog: () => readFileSync(join(prefix, "access.log"), "utf8").split("\n").filter(Boolean),
     stop: async () => {
       if (alive) {
         child.kill("SIGTERM");

@@ -8,10 +8,12 @@ import net from "node:net";
 
 export async function startProxy(initialPort) {
   let upstream = initialPort;
+  let paused = false;
   const sockets = new Set();
   const server = net.createServer((client) => {
     const target = net.connect(upstream, "127.0.0.1");
     for (const s of [client, target]) {
+      if (paused) s.pause();
       sockets.add(s);
       s.on("close", () => sockets.delete(s));
       s.on("error", () => {});
@@ -26,6 +28,15 @@ export async function startProxy(initialPort) {
     port: server.address().port,
     switchTo(port) {
       upstream = port;
+    },
+    /** Stops passing bytes either way (connections stay open, as with a stalled network); resume() goes on. */
+    pause() {
+      paused = true;
+      for (const s of sockets) s.pause();
+    },
+    resume() {
+      paused = false;
+      for (const s of sockets) s.resume();
     },
     close() {
       for (const s of sockets) s.destroy();

@@ -8,6 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -99,7 +100,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String sid = first(uri, "sid");
         if (sid != null) {
             EngineSession session = server.session(sid);
-            if (session == null) {
+            ClusterEngine cluster = server.cluster();
+            if (session == null && cluster != null && cluster.ownedElsewhere(sid)) {
+                relay(ctx, req, uri, upgrade, transport, sid, arrivedAt);
+            } else if (session == null) {
                 refuse(ctx, keepAlive, origin, EngineError.UNKNOWN_SID);
             } else if (upgrade && transport == EngineOptions.Transport.WEBSOCKET) {
                 if (!session.protocol().equals(first(uri, "EIO"))) {
@@ -179,28 +183,77 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void onPollingRequest(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, String origin,
                                   EngineSession session, long arrivedAt) {
+        PolledRequest polled = polledRequest(ctx, req, keepAlive, origin, "3".equals(session.protocol()));
+        if (polled == null) {
+            if (req.method().equals(HttpMethod.POST)) {
+                session.close();
+            }
+            return;
+        }
+        HttpPollExchange exchange = new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt);
+        session.inbound(() -> session.onPollingRequest(polled.body(), exchange));
+    }
+
+    /** A polling GET ({@code body} null) or POST as the session will read it. */
+    private record PolledRequest(String body) {
+    }
+
+    /** The request's body for the session, or null after refusing a request that is neither GET nor a POST of its protocol. */
+    private PolledRequest polledRequest(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive,
+                                        String origin, boolean eio3) {
         boolean get = req.method().equals(HttpMethod.GET);
         if (!get && !req.method().equals(HttpMethod.POST)) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
-            return;
+            return null;
         }
-        String body = null;
-        if (!get) {
-            // protocol v4 sends binary as base64 text; an octet-stream body is a protocol v3 client
-            String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
-            boolean binary = contentType != null
-                    && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
-            if (binary && !"3".equals(session.protocol())) {
-                refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
-                session.close();
+        if (get) {
+            return new PolledRequest(null);
+        }
+        // protocol v4 sends binary as base64 text; an octet-stream body is a protocol v3 client's binary payload
+        String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        boolean binary = contentType != null
+                && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
+        if (binary && !eio3) {
+            refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+            return null;
+        }
+        // a v3 binary payload goes on as ISO-8859-1 text, one char per byte, which its decoder reads back
+        return new PolledRequest(req.content().toString(
+                binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A request for a session of another node (cluster engine): relayed to the owner, which answers it. Checks that
+     * need no session are made here, as for a local one; a websocket is accepted here and bridged.
+     */
+    private void relay(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, boolean upgrade,
+                       EngineOptions.Transport transport, String sid, long arrivedAt) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        ClusterEngine cluster = server.cluster();
+        if (upgrade && transport == EngineOptions.Transport.WEBSOCKET) {
+            WebSocketServerHandshaker handshaker = webSocketHandshaker(ctx, req, null);
+            if (handshaker == null) {
                 return;
             }
-            // a v3 binary payload goes on as ISO-8859-1 text, one char per byte, which its decoder reads back
-            body = req.content().toString(binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+            RelayedWebSocket bridge = cluster.relayWebSocket(sid, first(uri, "EIO"), ctx.channel());
+            handshaker.handshake(ctx.channel(), req).addListener(future -> {
+                if (!future.isSuccess()) {
+                    ctx.channel().close();
+                }
+            });
+            swapToWebSocket(ctx, bridge);
+        } else if (upgrade || transport != EngineOptions.Transport.POLLING) {
+            refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+        } else {
+            // the owner's session is v3 only if the request says so and this server allows it
+            boolean eio3 = options.allowEIO3() && "3".equals(first(uri, "EIO"));
+            PolledRequest polled = polledRequest(ctx, req, keepAlive, origin, eio3);
+            if (polled != null) {
+                cluster.relayPoll(sid, polled.body(),
+                        new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt), ctx.executor());
+            }
         }
-        HttpPollExchange exchange = new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt);
-        String postBody = body;
-        session.inbound(() -> session.onPollingRequest(postBody, exchange));
     }
 
     /**
@@ -209,23 +262,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
      */
     private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, EngineSession existing,
                                  HandshakeRequest handshake) {
-        boolean keepAlive = HttpUtil.isKeepAlive(req);
-        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
-        if (!isRfc6455Upgrade(req)) {
-            refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST, handshake);
-            return;
-        }
-        if (!originAllowed(origin, req)) {
-            refuse(ctx, keepAlive, origin, EngineError.FORBIDDEN, handshake);
-            return;
-        }
-        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                scheme + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null, true,
-                options.maxHttpBufferSize()).newHandshaker(req);
+        WebSocketServerHandshaker handshaker = webSocketHandshaker(ctx, req, handshake);
         if (handshaker == null) {
-            options.observer().refused(EngineError.BAD_REQUEST, handshake);
-            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
             return;
         }
         NettySessionLoop channelLoop = server.sessionLoop(ctx.channel().eventLoop());
@@ -260,6 +298,35 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 server.open(opened);
             }
         });
+        swapToWebSocket(ctx, frames);
+    }
+
+    /** The handshaker for a websocket request, or null after refusing one that may not be upgraded. */
+    private WebSocketServerHandshaker webSocketHandshaker(ChannelHandlerContext ctx, FullHttpRequest req,
+                                                          HandshakeRequest handshake) {
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        String origin = req.headers().get(HttpHeaderNames.ORIGIN);
+        if (!isRfc6455Upgrade(req)) {
+            refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST, handshake);
+            return null;
+        }
+        if (!originAllowed(origin, req)) {
+            refuse(ctx, keepAlive, origin, EngineError.FORBIDDEN, handshake);
+            return null;
+        }
+        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
+        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
+                scheme + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null, true,
+                options.maxHttpBufferSize()).newHandshaker(req);
+        if (handshaker == null) {
+            options.observer().refused(EngineError.BAD_REQUEST, handshake);
+            WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+        }
+        return handshaker;
+    }
+
+    /** Puts the frame handlers in place of this HTTP handler (the handshake is already on its way). */
+    private void swapToWebSocket(ChannelHandlerContext ctx, ChannelHandler frames) {
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()));
         pipeline.addAfter("ws-aggregator", "ws-engine", frames);

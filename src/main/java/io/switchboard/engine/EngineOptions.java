@@ -50,6 +50,8 @@ public final class EngineOptions {
     private long requestHeadTimeout = 10_000;
     private long httpRequestBodyTimeout = 30_000;
     private long websocketHandshakeTimeout = 10_000;
+    private ClusterLink cluster;
+    private long clusterForwardTimeout = 5_000;
 
     public String path() {
         return path;
@@ -356,5 +358,31 @@ public final class EngineOptions {
             throw new IllegalArgumentException(name + " must be positive, was " + value);
         }
         return value;
+    }
+
+    /** The link to the other nodes when any node serves any session (no sticky sessions); null: this node alone. */
+    public ClusterLink cluster() {
+        return cluster;
+    }
+
+    public EngineOptions cluster(ClusterLink value) {
+        this.cluster = value;
+        return this;
+    }
+
+    /**
+     * How long a relayed request waits for its session's owner beyond what a local one would wait (a POST nothing,
+     * a GET up to pingInterval) before the client gets "Session ID unknown".
+     */
+    public long clusterForwardTimeout() {
+        return clusterForwardTimeout;
+    }
+
+    public EngineOptions clusterForwardTimeout(long millis) {
+        if (millis <= 0) {
+            throw new IllegalArgumentException("clusterForwardTimeout must be positive: " + millis);
+        }
+        this.clusterForwardTimeout = millis;
+        return this;
     }
 }

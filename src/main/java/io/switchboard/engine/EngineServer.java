@@ -60,8 +60,10 @@ public final class EngineServer {
      * group the sessions of a loop by identity (a broadcast sends one task per loop).
      */
     private final Map<io.netty.channel.EventLoop, NettySessionLoop> sessionLoops = new ConcurrentHashMap<>();
-    private final SessionIds ids = new SessionIds();
+    private final SessionIds ids;
     private final ConnectionAdmission admission;
+    /** Serves the sessions of the other nodes too; null without {@link EngineOptions#cluster()}. */
+    private final ClusterEngine cluster;
     private EventLoopGroup bossGroup;
     private EventLoopGroup workerGroup;
     private Channel serverChannel;
@@ -70,6 +72,12 @@ public final class EngineServer {
         this.options = options;
         this.onConnection = onConnection;
         this.admission = new ConnectionAdmission(options);
+        this.cluster = options.cluster() == null ? null : new ClusterEngine(this, options.cluster(), options);
+        this.ids = cluster == null ? new SessionIds() : new SessionIds(cluster.nodeTag());
+    }
+
+    ClusterEngine cluster() {
+        return cluster;
     }
 
     public EngineOptions options() {
@@ -101,11 +109,22 @@ public final class EngineServer {
 
     /** Binds and starts serving; returns the bound address (port 0 picks a free one). */
     public InetSocketAddress start(String host, int port) throws InterruptedException {
+        if (cluster != null) {
+            // before the first client: a relayed request must find this node listening
+            try {
+                cluster.start().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                throw new IllegalStateException("the cluster engine could not reach the other nodes", e);
+            }
+        }
         boolean epoll = Epoll.isAvailable();
         IoHandlerFactory io = epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
         Class<? extends ServerChannel> channelType = epoll ? EpollServerSocketChannel.class
                 : NioServerSocketChannel.class;
         bossGroup = new MultiThreadIoEventLoopGroup(1, io);
+        if (cluster != null) {
+            cluster.watchRelays(bossGroup.next());
+        }
         workerGroup = new MultiThreadIoEventLoopGroup(options.ioThreads(), io);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(bossGroup, workerGroup)
@@ -194,6 +213,9 @@ public final class EngineServer {
         }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
+        }
+        if (cluster != null) {
+            cluster.stop();
         }
         shutdownLoops();
     }

@@ -29,7 +29,7 @@ import io.netty.util.concurrent.ScheduledFuture;
  * after it sees whole heads, body ends and responses. One timer task at a time, moved only when a deadline comes
  * sooner than the one it is set for, so that a request costs little timer work.
  */
-final class HttpDeadlines extends ChannelDuplexHandler {
+public final class HttpDeadlines extends ChannelDuplexHandler {
     static final String BYTES = "deadline-bytes";
     static final String NAME = "deadlines";
 
@@ -64,8 +64,11 @@ final class HttpDeadlines extends ChannelDuplexHandler {
         this.options = options;
     }
 
-    /** Adds both halves around the HTTP codec named {@code codec}. */
-    static void install(ChannelPipeline pipeline, String codec, EngineOptions options) {
+    /**
+     * Adds both halves around the HTTP codec named {@code codec}, with the deadlines of {@code options}; what they
+     * close is reported to its observer. Also for HTTP ports beside the engine's (the management port).
+     */
+    public static void install(ChannelPipeline pipeline, String codec, EngineOptions options) {
         HttpDeadlines deadlines = new HttpDeadlines(options);
         pipeline.addBefore(codec, BYTES, deadlines.bytes);
         pipeline.addAfter(codec, NAME, deadlines);

@@ -52,6 +52,11 @@ final class HttpPollExchange implements PollExchange {
     }
 
     @Override
+    public boolean takesBinary() {
+        return true;
+    }
+
+    @Override
     public void respondBinaryPayload(byte[] payload) {
         reply(HttpReplies.response(HttpResponseStatus.OK, "application/octet-stream", payload));
     }

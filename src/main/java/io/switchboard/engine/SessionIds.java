@@ -12,11 +12,27 @@ public final class SessionIds {
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     /** The reference's base64id: 15 random bytes, which base64 encodes without padding. */
     static final int BYTES = 15;
+    /** Characters of every id, cluster node tag included. */
+    static final int LENGTH = 20;
     private final SecureRandom random = new SecureRandom();
+    private final String nodeTag;
+
+    public SessionIds() {
+        this("");
+    }
+
+    /**
+     * Ids that begin with a cluster node's tag, so that any node can tell which one owns a session without asking
+     * anyone; the rest stays random (14 characters, 84 bits) and the length stays the reference's.
+     */
+    SessionIds(String nodeTag) {
+        this.nodeTag = nodeTag;
+    }
 
     public String next() {
         byte[] bytes = new byte[BYTES];
         random.nextBytes(bytes);
-        return ENCODER.encodeToString(bytes);
+        String id = ENCODER.encodeToString(bytes);
+        return nodeTag.isEmpty() ? id : nodeTag + id.substring(nodeTag.length());
     }
 }

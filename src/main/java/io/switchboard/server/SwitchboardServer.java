@@ -153,6 +153,10 @@ public final class SwitchboardServer {
                     config.get(ConfigKeys.RECOVERY_SKIP_MIDDLEWARES), config.get(ConfigKeys.RECOVERY_STORE_TIMEOUT)));
         }
         RedisAdapterFactory redis = null;
+        if (config.get(ConfigKeys.CLUSTER_ENGINE) && !"redis".equals(config.get(ConfigKeys.ADAPTER_TYPE))) {
+            throw new StartupException(ConfigKeys.CLUSTER_ENGINE.key() + " needs " + ConfigKeys.ADAPTER_TYPE.key()
+                    + ": redis (the nodes relay each other's sessions over Redis)", null);
+        }
         if ("redis".equals(config.get(ConfigKeys.ADAPTER_TYPE))) {
             redis = redis(config);
             // sessions and missed packets in Redis too: a client recovers on whichever node it reconnects to
@@ -162,6 +166,9 @@ public final class SwitchboardServer {
             redis.onRequestLatency(metrics.bindAdapterTraffic(redis::publishedCount, redis::receivedCount,
                     redis::requestTimeoutCount));
             health.check("redis", redis::isConnected, "Redis unreachable");
+        }
+        if (config.get(ConfigKeys.CLUSTER_ENGINE)) {
+            engine.cluster(redis.engineLink()).clusterForwardTimeout(config.get(ConfigKeys.CLUSTER_FORWARD_TIMEOUT));
         }
         JwksKeys jwks = auth.jwksUrl() == null ? null : new JwksKeys(auth.jwksUrl(),
                 Duration.ofSeconds(config.get(ConfigKeys.JWKS_TIMEOUT_SECONDS)),
@@ -197,7 +204,7 @@ public final class SwitchboardServer {
         boolean metricsEnabled = config.get(ConfigKeys.METRICS_ENABLED);
         ManagementServer management = null;
         if (config.get(ConfigKeys.METRICS_PORT) >= 0) {
-            management = new ManagementServer(metricsEnabled ? metrics : null, health);
+            management = new ManagementServer(metricsEnabled ? metrics : null, health, engine);
         } else {
             if (metricsEnabled) {
                 server.engine().httpRoute(() -> new MetricsHttpHandler(metrics));

@@ -89,6 +89,44 @@ class DeploymentConfigTest {
     }
 
     @Test
+    void theAnyNodeUpstreamsBalanceTheSameNodesWithoutStickiness() throws IOException {
+        String sticky = Files.readString(ROOT.resolve("nginx/upstreams.conf"));
+        String anyNode = Files.readString(ROOT.resolve("nginx/upstreams-any-node.conf"));
+        assertTrue(directives(sticky).contains("ip_hash;"));
+        List<String> directives = directives(anyNode);
+        assertFalse(directives.stream().anyMatch(line -> line.startsWith("ip_hash") || line.startsWith("hash ")
+                || line.startsWith("sticky")), "sticky: " + directives);
+        assertEquals(servers(sticky), servers(anyNode), "the same nodes, in the same order");
+        assertTrue(directives.stream().anyMatch(line -> line.startsWith("zone ")), "resolve needs a zone");
+    }
+
+    @Test
+    void theAnyNodeComposeFileTurnsTheClusterEngineOnWhereNginxStopsBeingSticky() throws IOException {
+        JsonNode merged = compose("docker/docker-compose.any-node.yml");
+        for (String node : NODES) {
+            assertEquals("true", service(merged, node).path("environment").path("SWITCHBOARD_CLUSTER_ENGINE").asText(),
+                    node + " without the cluster engine behind a round-robin NGINX");
+        }
+        List<String> volumes = new ArrayList<>();
+        service(merged, "nginx").path("volumes").forEach(volume -> volumes.add(volume.asText()));
+        assertEquals(List.of("../nginx/upstreams-any-node.conf:/etc/nginx/upstreams.conf:ro"), volumes);
+        assertTrue(Files.exists(ROOT.resolve("docker").resolve("../nginx/upstreams-any-node.conf")));
+        // the base file stays sticky and leaves the cluster engine off
+        for (String node : NODES) {
+            assertTrue(service(compose(), node).path("environment").path("SWITCHBOARD_CLUSTER_ENGINE").isMissingNode());
+        }
+    }
+
+    /** The directives of an NGINX file, comments and blank lines left out. */
+    private static List<String> directives(String conf) {
+        return conf.lines().map(line -> line.replaceAll("#.*", "").strip()).filter(line -> !line.isEmpty()).toList();
+    }
+
+    private static List<String> servers(String conf) {
+        return directives(conf).stream().filter(line -> line.startsWith("server ")).toList();
+    }
+
+    @Test
     void nginxServesTheDemoPageAndItsTokenEndpoint() throws IOException {
         String conf = Files.readString(ROOT.resolve("nginx/nginx.conf"));
         for (String location : List.of("location = / {", "location = /dev/token {")) {
@@ -117,6 +155,15 @@ class DeploymentConfigTest {
 
     private static JsonNode service(JsonNode compose, String name) {
         return compose.path("services").path(name);
+    }
+
+    /**
+     * An override file's services as they are in the override alone (Compose merges environment maps by key and
+     * volumes by target path; the test checks what the override itself sets).
+     */
+    private static JsonNode compose(String override) throws IOException {
+        Object tree = new Yaml().load(Files.readString(ROOT.resolve(override)));
+        return new ObjectMapper().valueToTree(tree);
     }
 
     /** The compose file as Compose reads it: SnakeYAML applies the merge keys ({@code <<: *switchboard}). */

@@ -1,5 +1,9 @@
 package io.switchboard.e2e;
 
+import io.switchboard.adapter.redis.RedisAdapterFactory;
+import io.switchboard.adapter.redis.RedisAdapterOptions;
+import io.switchboard.core.RecoveryOptions;
+
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,7 +31,9 @@ import io.switchboard.protocol.Parser;
 /**
  * The server the end-to-end tests in {@code e2e/test} run against with the real {@code socket.io-client}:
  *
- * <pre>E2eServer [--port N] [--host H] [--ping-interval MS] [--ping-timeout MS] [--parser default|msgpack] [--allow-eio3]</pre>
+ * <pre>E2eServer [--port N] [--host H] [--ping-interval MS] [--ping-timeout MS] [--parser default|msgpack]
+ *           [--redis URL [--redis-key PREFIX] [--cluster-engine true [--cluster-forward-timeout MS]]] [--recovery MS]
+ *           [--allow-eio3]</pre>
  *
  * Prints {@code listening on HOST:PORT} once bound (port 0, the default, picks a free one), runs until killed and
  * closes the server (clients see the connection go) on SIGTERM.
@@ -54,6 +60,10 @@ public final class E2eServer {
         int port = 0;
         EngineOptions engine = new EngineOptions().cors(CorsOptions.anyOrigin(true));
         Parser parser = Parser.DEFAULT;
+        String redisUrl = null;
+        String redisKey = "socket.io";
+        boolean clusterEngine = false;
+        long recovery = 0;
         for (int i = 0; i < args.length; i++) {
             String value = i + 1 < args.length ? args[i + 1] : null;
             switch (args[i]) {
@@ -66,11 +76,33 @@ public final class E2eServer {
                     engine.allowEIO3(true);
                     i--;   // a flag without a value
                 }
+                case "--redis" -> redisUrl = required(args[i], value);
+                case "--redis-key" -> redisKey = required(args[i], value);
+                case "--cluster-engine" -> clusterEngine = Boolean.parseBoolean(required(args[i], value));
+                case "--recovery" -> recovery = Long.parseLong(required(args[i], value));
+                case "--cluster-forward-timeout" -> engine.clusterForwardTimeout(
+                        Long.parseLong(required(args[i], value)));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
             i++;
         }
-        Server server = new Server(new ServerOptions().engine(engine).connectTimeout(5_000).parser(parser));
+        ServerOptions options = new ServerOptions().engine(engine).connectTimeout(5_000).parser(parser);
+        if (recovery > 0) {
+            options.connectionStateRecovery(new RecoveryOptions(recovery, true, 2_000));
+        }
+        RedisAdapterFactory redis = null;
+        if (redisUrl != null) {
+            redis = RedisAdapterFactory.connect(new RedisAdapterOptions().url(redisUrl).key(redisKey));
+            options.adapter(redis).recoveryStore(redis.recoveryStores());
+            if (clusterEngine) {
+                engine.cluster(redis.engineLink());
+                // the tests tell which node owns a session by the tag its id begins with
+                System.out.println("E2eServer cluster node tag " + redis.engineLink().nodeTag());
+            }
+        } else if (clusterEngine) {
+            throw new IllegalArgumentException("--cluster-engine needs --redis");
+        }
+        Server server = new Server(options);
         new E2eServer(server).configure();
         InetSocketAddress address = server.start(host, port);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "e2e-shutdown"));

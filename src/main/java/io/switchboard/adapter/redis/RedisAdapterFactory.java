@@ -26,6 +26,7 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
     private final RedisLink link;
     private final Set<Adapter> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private RedisEngineLink engineLink;
 
     private RedisAdapterFactory(RedisAdapterOptions options) {
         this.options = options;
@@ -60,6 +61,17 @@ public final class RedisAdapterFactory implements AdapterFactory, AutoCloseable 
                 || options.subscriptionMode() == RedisAdapterOptions.SubscriptionMode.STATIC;
         return (namespace, recovery) -> new RedisRecoveryStore(link, json, options.key(), namespace.name(),
                 recovery.maxDisconnectionDuration(), seesEveryBroadcast, System::currentTimeMillis);
+    }
+
+    /**
+     * The cluster engine's link to the other nodes over this factory's connections, for
+     * {@code EngineOptions.cluster}: with it any node serves any session. One per factory (one node tag).
+     */
+    public synchronized io.switchboard.engine.ClusterLink engineLink() {
+        if (engineLink == null) {
+            engineLink = new RedisEngineLink(link, options.key());
+        }
+        return engineLink;
     }
 
     /**

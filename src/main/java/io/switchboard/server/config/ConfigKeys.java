@@ -52,6 +52,11 @@ public final class ConfigKeys {
             "event loops serving the connections; 0 for one per CPU core");
     public static final Option<Long> CONNECT_TIMEOUT = add("server.connectTimeout", 45_000L,
             Types.longValue(1, Long.MAX_VALUE), null, "ms a connection may take to join a namespace");
+    public static final Option<Boolean> CLUSTER_ENGINE = add("server.clusterEngine", false, Types.bool(), null,
+            "any node serves any session, no sticky sessions needed (needs adapter.type redis)");
+    public static final Option<Long> CLUSTER_FORWARD_TIMEOUT = add("server.clusterForwardTimeout", 5_000L,
+            Types.longValue(1, Long.MAX_VALUE), null,
+            "ms a request relayed to its session's node may wait beyond a local one (clusterEngine)");
     public static final Option<String> PARSER = add("server.parser", "default", Types.oneOf("default", "msgpack"),
             null, "how packets are encoded for every client: default (socket.io-parser) or msgpack "
                     + "(clients built with socket.io-msgpack-parser 3.x)");

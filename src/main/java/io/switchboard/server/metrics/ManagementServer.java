@@ -18,26 +18,32 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
+import io.switchboard.engine.EngineOptions;
+import io.switchboard.engine.HttpDeadlines;
 import io.switchboard.engine.HttpReplies;
 import io.switchboard.server.health.Health;
 import io.switchboard.server.health.HealthHttpHandler;
 
 /**
  * A separate port for GET /metrics, /healthz and /readyz ({@code metrics.port}), on one event loop of its own, so
- * that scrapers and probes need not reach the port clients use.
+ * that scrapers and probes need not reach the port clients use. Its connections keep the client port's HTTP
+ * deadlines (idle, request head, body): an idle or slow connection here holds a descriptor of the same process.
  */
 public final class ManagementServer implements AutoCloseable {
     private static final int MAX_REQUEST_BYTES = 64 * 1024;
+    private static final String HTTP_CODEC = "http-codec";
 
     private final SwitchboardMetrics metrics;
     private final Health health;
+    private final EngineOptions deadlines;
     private EventLoopGroup group;
     private Channel channel;
 
-    /** {@code metrics} null: health only (metrics.enabled: false). */
-    public ManagementServer(SwitchboardMetrics metrics, Health health) {
+    /** {@code metrics} null: health only (metrics.enabled: false); {@code deadlines}: the client port's options. */
+    public ManagementServer(SwitchboardMetrics metrics, Health health, EngineOptions deadlines) {
         this.metrics = metrics;
         this.health = health;
+        this.deadlines = deadlines;
     }
 
     public InetSocketAddress start(String host, int port) throws InterruptedException {
@@ -46,7 +52,9 @@ public final class ManagementServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
-                        ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(MAX_REQUEST_BYTES));
+                        ch.pipeline().addLast(HTTP_CODEC, new HttpServerCodec());
+                        HttpDeadlines.install(ch.pipeline(), HTTP_CODEC, deadlines);
+                        ch.pipeline().addLast(new HttpObjectAggregator(MAX_REQUEST_BYTES));
                         if (metrics != null) {
                             ch.pipeline().addLast(new MetricsHttpHandler(metrics));
                         }

@@ -27,7 +27,7 @@ class RedisInboxBoundTest {
         CountDownLatch stuck = new CountDownLatch(1);
         AtomicInteger handled = new AtomicInteger();
         try (RedisLink link = new RedisLink(new RedisAdapterOptions().url(RedisTestSupport.url())
-                .clientName("inbox-bound"))) {
+                .requestsTimeout(60_000).clientName("inbox-bound"))) {
             link.subscribe(channel, (name, message) -> {
                 if (handled.incrementAndGet() == 1) {
                     try {
@@ -42,7 +42,7 @@ class RedisInboxBoundTest {
             for (int sent = 0; sent < flood; ) {
                 // in batches under the command queue bound, which is not what this test is about
                 List<CompletableFuture<Long>> batch = new ArrayList<>();
-                for (int i = 0; i < 5_000 && sent < flood; i++, sent++) {
+                for (int i = 0; i < 1_000 && sent < flood; i++, sent++) {
                     batch.add(link.publish(channel, payload));
                 }
                 CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,26 +18,13 @@ import io.socket.client.Socket;
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.ratelimit.OpsTestSupport;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The drain in-process: flag, readiness, refused handshakes, server-shutdown, acks in the grace, disconnect. */
 class DrainTest {
-    @TempDir
-    Path dir;
-    private OpsTestSupport support;
-
-    @BeforeEach
-    void setUp() {
-        support = new OpsTestSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        support.close();
-    }
+    @RegisterExtension
+    final OpsTestSupport support = new OpsTestSupport();
 
     @Test
     void drainWarnsClientsLetsAcksFinishThenDisconnects() throws Exception {

@@ -362,6 +362,35 @@ class MetricsEndpointTest {
     }
 
     @Test
+    void theManagementPortClosesIdleAndSlowConnectionsAndKeepsAnswering() throws Exception {
+        SwitchboardServer server = start("metrics:\n  port: 0\nlimits:\n  httpIdleTimeout: 1500\n"
+                + "  requestHeadTimeout: 1500");
+        int management = server.managementAddress().getPort();
+        String url = "http://127.0.0.1:" + management;
+        List<java.net.Socket> held = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            java.net.Socket idle = new java.net.Socket("127.0.0.1", management);
+            closeables.add(idle);
+            held.add(idle);
+            java.net.Socket slow = new java.net.Socket("127.0.0.1", management);
+            closeables.add(slow);
+            slow.getOutputStream().write("GET /healthz HTTP/1.1\r\nHost: x\r\n".getBytes(StandardCharsets.US_ASCII));
+            held.add(slow);
+        }
+        // while they hold their connections, a probe is answered
+        assertEquals(200, http.send(HttpRequest.newBuilder(URI.create(url + "/healthz")).GET().build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        for (java.net.Socket socket : held) {
+            socket.setSoTimeout(30_000);
+            socket.getInputStream().readAllBytes();   // returns once the management port closes it
+        }
+        PrometheusText parsed = PrometheusText.parse(http.send(HttpRequest.newBuilder(URI.create(url + "/metrics"))
+                .GET().build(), HttpResponse.BodyHandlers.ofString()).body());
+        assertTrue(parsed.value("switchboard_connections_refused_total", "reason", "idle_timeout") >= 100);
+        assertTrue(parsed.value("switchboard_connections_refused_total", "reason", "request_timeout") >= 100);
+    }
+
+    @Test
     void aSeparateManagementPort() throws Exception {
         SwitchboardServer server = start("metrics:\n  port: 0");
         int management = server.managementAddress().getPort();

@@ -24,22 +24,43 @@ import io.socket.client.IO;
 import io.socket.client.Socket;
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.config.ConfigLoader;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The packaged server in-process and Java socket.io-client sockets, for the rate limit, admin and drain tests. Every
- * wait is on a future with a bound; nothing sleeps.
+ * wait is on a future with a bound; nothing sleeps. As a field with {@code @RegisterExtension} it makes its own
+ * folder for config files before each test and closes what it started after it.
  */
-public final class OpsTestSupport implements AutoCloseable {
+public final class OpsTestSupport implements AutoCloseable, BeforeEachCallback, AfterEachCallback {
     public static final String SECRET = "an-ops-test-secret-of-at-least-32-bytes-long!!";
     public static final long WAIT = 10;
 
-    private final Path dir;
+    private Path dir;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<SwitchboardServer> servers = new ArrayList<>();
     private final List<Socket> clients = new ArrayList<>();
 
     public OpsTestSupport(Path dir) {
         this.dir = dir;
+    }
+
+    /** For {@code @RegisterExtension}: the folder is made before each test. */
+    public OpsTestSupport() {
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        dir = Files.createTempDirectory("switchboard-ops-test");
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws IOException {
+        close();
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
     }
 
     @Override

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -22,28 +21,15 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.socket.client.Socket;
 import io.switchboard.server.SwitchboardServer;
 import org.json.JSONObject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Per-socket event limits and per-address handshake limits, with the Java socket.io-client against the server. */
 class RateLimitTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    @TempDir
-    Path dir;
-    private OpsTestSupport support;
-
-    @BeforeEach
-    void setUp() {
-        support = new OpsTestSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        support.close();
-    }
+    @RegisterExtension
+    final OpsTestSupport support = new OpsTestSupport();
 
     /** A handler "work" on "/" that counts and acks "ok". */
     private static AtomicInteger countWork(SwitchboardServer server) {

@@ -10,7 +10,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,10 +20,8 @@ import java.util.concurrent.TimeUnit;
 import io.socket.client.Socket;
 import io.switchboard.server.SwitchboardServer;
 import io.switchboard.server.ratelimit.OpsTestSupport;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A claim value holding the room names' separator cannot widen the default policy {@code org:{orgId}:*}: the org
@@ -33,19 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ClaimValueRoomsTest {
     private static final String KEY = "claim-value-test-key-0123456789";
 
-    @TempDir
-    Path dir;
-    private OpsTestSupport support;
-
-    @BeforeEach
-    void setUp() {
-        support = new OpsTestSupport(dir);
-    }
-
-    @AfterEach
-    void tearDown() {
-        support.close();
-    }
+    @RegisterExtension
+    final OpsTestSupport support = new OpsTestSupport();
 
     private static int post(SwitchboardServer server, String body) throws Exception {
         HttpRequest post = HttpRequest.newBuilder(URI.create(OpsTestSupport.base(server) + "/api/emit"))
