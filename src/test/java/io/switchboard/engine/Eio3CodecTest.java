@@ -106,6 +106,14 @@ class Eio3CodecTest {
                 "every v3 recipient is written a view of the same bytes");
     }
 
+    @Test
+    void anExchangeThatTakesNoBinaryGetsBase64Instead() {
+        // a poll relayed from another node answers with text only: the v3 client reads b4... records as well
+        FakePollExchange relayed = new FakePollExchange();
+        new Eio3PollingTransport(true).respond(relayed, List.of(OutboundPacket.binary(new byte[] {1, 2, 3})), false);
+        assertEquals("6:b4AQID", relayed.payload);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"", "4", ":4", "x:4a", "3:4a", "2:4a1", "1:x", "2:b2", "7:b4!!!!!",
             "12345678901:4", "-1:4", "9:4h\u00e9llo", "12:4" + TEXT})
