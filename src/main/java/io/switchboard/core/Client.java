@@ -45,11 +45,14 @@ final class Client implements SessionListener {
     private Map<String, Namespace> connecting;
     private Runnable connectTimeout;
     private boolean closed;
+    /** An Engine.IO 3 session: its client speaks Socket.IO protocol 4 ({@link Protocol4}). */
+    private final boolean protocol4;
 
     Client(Server server, EngineSession session) {
         this.server = server;
         this.session = session;
         this.decoder = server.newDecoder();
+        this.protocol4 = "3".equals(session.protocol());
         session.setListener(this);
         connectTimeout = session.loop().schedule(() -> {
             connectTimeout = null;
@@ -62,6 +65,16 @@ final class Client implements SessionListener {
 
     EngineSession session() {
         return session;
+    }
+
+    /** Whether this client speaks Socket.IO protocol 4 (socket.io-client 2.x), over Engine.IO 3. */
+    boolean protocol4() {
+        return protocol4;
+    }
+
+    /** Protocol 4: the client is in the main namespace without asking, as the reference server does. */
+    void connectImplicitly() {
+        route(Packet.connect(Packet.MAIN_NAMESPACE, null));
     }
 
     SessionLoop loop() {
@@ -125,6 +138,9 @@ final class Client implements SessionListener {
     }
 
     private void route(Packet packet) {
+        if (protocol4 && packet.type() == PacketType.CONNECT) {
+            packet = Protocol4.connect(packet);
+        }
         server.options().observer().packetIn(packet.type());
         Socket socket = byNamespace.get(packet.namespace());
         if (socket == null && packet.type() == PacketType.CONNECT && connecting != null
@@ -178,6 +194,11 @@ final class Client implements SessionListener {
         ObjectNode auth = packet.data() instanceof ObjectNode object ? object
                 : JsonNodeFactory.instance.objectNode();
         Handshake handshake = Handshake.of(session.request(), auth);
+        if (protocol4) {
+            // its socket id is the client's own (the engine's id, after the namespace); no recovery in protocol 4
+            namespace.add(this, new Socket(Protocol4.socketId(name, session.id()), null, namespace, this, handshake));
+            return;
+        }
         if (server.options().connectionStateRecovery() == null) {
             namespace.add(this, new Socket(server.newSocketId(), null, namespace, this, handshake));
             return;

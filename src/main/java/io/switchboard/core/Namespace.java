@@ -356,7 +356,9 @@ public final class Namespace {
         // the error's data.code (e.g. invalid_token), when it has one, says why better than its message
         JsonNode code = dataNode == null ? null : dataNode.get("code");
         server.options().observer().connectRefused(name, code != null && code.isTextual() ? code.asText() : message);
-        client.write(server.encode(Packet.connectError(name, message, dataNode)), false);
+        Packet refusal = client.protocol4() ? Protocol4.connectError(name, message, dataNode)
+                : Packet.connectError(name, message, dataNode);
+        client.write(server.encode(refusal), false);
     }
 
     private void connect(Client client, Socket socket) {
@@ -375,6 +377,9 @@ public final class Namespace {
     }
 
     private Packet connectReply(Socket socket) {
+        if (socket.client().protocol4()) {
+            return Packet.connect(name, null);   // protocol 4: no payload, the client knows its id
+        }
         if (socket.pid() == null) {
             return Packet.connectReply(name, socket.id());
         }

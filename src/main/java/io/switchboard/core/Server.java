@@ -356,7 +356,11 @@ public final class Server implements AutoCloseable {
     // ---- internals shared by namespaces and sockets ----
 
     private void onEngineSession(EngineSession session) {
-        clients.add(new Client(this, session));
+        Client client = new Client(this, session);
+        clients.add(client);
+        if (client.protocol4()) {
+            client.connectImplicitly();
+        }
     }
 
     void removed(Client client) {

@@ -161,8 +161,11 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, String origin,
                            EngineOptions.Transport transport, HandshakeRequest handshake) {
-        // the reference server treats a missing or unknown EIO as protocol 3, which it does not speak by default
-        if (!"4".equals(handshake.queryParam("EIO"))) {
+        // the reference server takes a missing or unknown EIO for protocol 3; here only EIO=3 is (every v3 client
+        // sends it), so that a request naming no protocol, or a wrong one, is refused with allowEIO3 on too
+        String revision = handshake.queryParam("EIO");
+        boolean eio3 = "3".equals(revision);
+        if (eio3 ? !options.allowEIO3() : !"4".equals(revision)) {
             refuse(ctx, keepAlive, origin, EngineError.UNSUPPORTED_PROTOCOL_VERSION, handshake);
             return;
         }
@@ -170,8 +173,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             acceptWebSocket(ctx, req, null, handshake);
             return;
         }
-        PollingTransport polling = new PollingTransport();
-        EngineSession session = server.newSession(handshake, server.sessionLoop(ctx.channel().eventLoop()), polling);
+        PollingTransport polling = eio3 ? new Eio3PollingTransport(supportsBinary(uri(req))) : new PollingTransport();
+        EngineSession session = server.newSession(handshake, server.sessionLoop(ctx.channel().eventLoop()), polling,
+                eio3);
         polling.attach(session);
         polling.onPollRequest(new HttpPollExchange(ctx, keepAlive, options.cors(), origin));
         server.open(session);
@@ -179,7 +183,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     private void onPollingRequest(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, String origin,
                                   EngineSession session, long arrivedAt) {
-        PolledRequest polled = polledRequest(ctx, req, keepAlive, origin);
+        PolledRequest polled = polledRequest(ctx, req, keepAlive, origin, "3".equals(session.protocol()));
         if (polled == null) {
             if (req.method().equals(HttpMethod.POST)) {
                 session.close();
@@ -194,9 +198,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     private record PolledRequest(String body) {
     }
 
-    /** The request's body for the session, or null after refusing a request that is neither GET nor a v4 POST. */
+    /** The request's body for the session, or null after refusing a request that is neither GET nor a POST of its protocol. */
     private PolledRequest polledRequest(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive,
-                                        String origin) {
+                                        String origin, boolean eio3) {
         boolean get = req.method().equals(HttpMethod.GET);
         if (!get && !req.method().equals(HttpMethod.POST)) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
@@ -205,13 +209,17 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (get) {
             return new PolledRequest(null);
         }
-        // protocol v4 sends binary as base64 text; an octet-stream body is a protocol v3 client
+        // protocol v4 sends binary as base64 text; an octet-stream body is a protocol v3 client's binary payload
         String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
-        if (contentType != null && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream")) {
+        boolean binary = contentType != null
+                && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
+        if (binary && !eio3) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             return null;
         }
-        return new PolledRequest(req.content().toString(StandardCharsets.UTF_8));
+        // a v3 binary payload goes on as ISO-8859-1 text, one char per byte, which its decoder reads back
+        return new PolledRequest(req.content().toString(
+                binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
     }
 
     /**
@@ -238,7 +246,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else if (upgrade || transport != EngineOptions.Transport.POLLING) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
         } else {
-            PolledRequest polled = polledRequest(ctx, req, keepAlive, origin);
+            // the owner's session is v3 only if the request says so and this server allows it
+            boolean eio3 = options.allowEIO3() && "3".equals(first(uri, "EIO"));
+            PolledRequest polled = polledRequest(ctx, req, keepAlive, origin, eio3);
             if (polled != null) {
                 cluster.relayPoll(sid, polled.body(),
                         new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt), ctx.executor());
@@ -257,11 +267,14 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         NettySessionLoop channelLoop = server.sessionLoop(ctx.channel().eventLoop());
-        WebSocketTransport transport = new WebSocketTransport(ctx.channel(), options.perMessageDeflate(),
-                channelLoop.flushes());
+        boolean eio3 = existing != null ? "3".equals(existing.protocol()) : "3".equals(handshake.queryParam("EIO"));
+        WebSocketTransport transport = eio3
+                ? new Eio3WebSocketTransport(ctx.channel(), options.perMessageDeflate(), channelLoop.flushes(),
+                        supportsBinary(uri(req)))
+                : new WebSocketTransport(ctx.channel(), options.perMessageDeflate(), channelLoop.flushes());
         EngineSession session = existing;
         if (session == null) {
-            session = server.newSession(handshake, channelLoop, transport);
+            session = server.newSession(handshake, channelLoop, transport, eio3);
         }
         if (existing != null) {
             // handed in before the handshake answers, so that it counts before any request the client sends once
@@ -275,7 +288,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                 }
             });
         }
-        WebSocketFrameHandler frames = new WebSocketFrameHandler(session, transport);
+        WebSocketFrameHandler frames = eio3 ? new Eio3WebSocketFrameHandler(session, transport)
+                : new WebSocketFrameHandler(session, transport);
         EngineSession opened = existing == null ? session : null;
         handshaker.handshake(ctx.channel(), req).addListener(future -> {
             if (!future.isSuccess()) {
@@ -372,6 +386,16 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         return HandshakeRequest.of(req.method().name(), req.uri(), req.headers(),
                 (InetSocketAddress) ctx.channel().remoteAddress(), ctx.pipeline().get(SslHandler.class) != null,
                 System.currentTimeMillis());
+    }
+
+    private static QueryStringDecoder uri(FullHttpRequest req) {
+        return new QueryStringDecoder(req.uri());
+    }
+
+    /** Engine.IO 3: binary goes as binary unless the client asked for base64 ({@code b64} with a value). */
+    private static boolean supportsBinary(QueryStringDecoder uri) {
+        String b64 = first(uri, "b64");
+        return b64 == null || b64.isEmpty();
     }
 
     private static String first(QueryStringDecoder uri, String name) {

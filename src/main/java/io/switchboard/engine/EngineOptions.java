@@ -31,6 +31,7 @@ public final class EngineOptions {
     private int maxHttpBufferSize = 1_000_000;
     private Set<Transport> transports = EnumSet.allOf(Transport.class);
     private boolean allowUpgrades = true;
+    private boolean allowEIO3;
     private CorsOptions cors = CorsOptions.DISABLED;
     private AllowRequest allowRequest;
     private boolean httpCompression = true;
@@ -117,6 +118,21 @@ public final class EngineOptions {
 
     public EngineOptions allowUpgrades(boolean value) {
         this.allowUpgrades = value;
+        return this;
+    }
+
+    public boolean allowEIO3() {
+        return allowEIO3;
+    }
+
+    /**
+     * Whether clients of Engine.IO protocol 3 may connect: socket.io-client 2.x and io.socket:socket.io-client 1.x,
+     * which speak Socket.IO protocol 4. Off by default, as in the reference server. Only {@code EIO=3} is protocol 3
+     * here (the reference also takes a missing or unknown {@code EIO} for it): a request naming no protocol is
+     * refused either way.
+     */
+    public EngineOptions allowEIO3(boolean value) {
+        this.allowEIO3 = value;
         return this;
     }
 

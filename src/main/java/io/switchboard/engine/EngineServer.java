@@ -241,9 +241,9 @@ public final class EngineServer {
         return sessionLoops.computeIfAbsent(eventLoop, NettySessionLoop::new);
     }
 
-    EngineSession newSession(HandshakeRequest request, SessionLoop loop, Transport transport) {
+    EngineSession newSession(HandshakeRequest request, SessionLoop loop, Transport transport, boolean eio3) {
         EngineSession session = new EngineSession(ids.next(), request, options, loop, transport,
-                closed -> sessions.remove(closed.id(), closed));
+                closed -> sessions.remove(closed.id(), closed), eio3);
         sessions.put(session.id(), session);
         return session;
     }

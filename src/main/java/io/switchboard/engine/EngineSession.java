@@ -31,6 +31,8 @@ public final class EngineSession {
     private final SessionLoop loop;
     private final Consumer<EngineSession> onClosed;
     private final SessionInbox inbox;
+    /** Engine.IO 3 (allowEIO3): the client pings, the server answers. */
+    private final boolean eio3;
     private SessionListener listener = SessionListener.NONE;
 
     private State state = State.OPEN;
@@ -53,6 +55,12 @@ public final class EngineSession {
 
     EngineSession(String id, HandshakeRequest request, EngineOptions options, SessionLoop loop, Transport transport,
                   Consumer<EngineSession> onClosed) {
+        this(id, request, options, loop, transport, onClosed, false);
+    }
+
+    EngineSession(String id, HandshakeRequest request, EngineOptions options, SessionLoop loop, Transport transport,
+                  Consumer<EngineSession> onClosed, boolean eio3) {
+        this.eio3 = eio3;
         this.id = id;
         this.request = request;
         this.options = options;
@@ -85,7 +93,7 @@ public final class EngineSession {
 
     /** The Engine.IO protocol revision the session speaks, as its requests name it in {@code EIO}. */
     public String protocol() {
-        return "4";
+        return eio3 ? "3" : "4";
     }
 
     /** The current transport's wire name: "polling" or "websocket". */
@@ -112,7 +120,11 @@ public final class EngineSession {
                 .append(",\"pingTimeout\":").append(options.pingTimeout())
                 .append(",\"maxPayload\":").append(options.maxHttpBufferSize()).append('}');
         enqueue(OutboundPacket.of(PacketType.OPEN, json.toString()));
-        schedulePing();
+        if (eio3) {
+            resetEio3PingTimeout();
+        } else {
+            schedulePing();
+        }
         options.observer().sessionOpened(this);
         log.debug("session {} opened over {} from {}", id, transportName(), request.remoteAddress());
     }
@@ -304,7 +316,13 @@ public final class EngineSession {
         // only the session's own transport: a probe is no sign that the polling side still answers
         lastPacketAt = loop.nowMillis();
         switch (packet.type()) {
-            case PONG -> onPong();
+            case PONG -> {
+                if (eio3) {
+                    onClose("transport error", "invalid heartbeat direction");
+                } else {
+                    onPong();
+                }
+            }
             case MESSAGE -> {
                 if (packet.isBinary()) {
                     listener.onBinary(packet.binary());
@@ -331,8 +349,14 @@ public final class EngineSession {
                     onClientClose(from);
                 }
             }
-            // in protocol v4 the server pings, never the client
-            case PING -> onClose("transport error", "invalid heartbeat direction");
+            // in protocol v4 the server pings, never the client; in v3 the client pings and the server answers
+            case PING -> {
+                if (eio3) {
+                    onEio3Ping();
+                } else {
+                    onClose("transport error", "invalid heartbeat direction");
+                }
+            }
             default -> {
                 // OPEN, UPGRADE and NOOP mean nothing from a client on an established transport
             }
@@ -404,6 +428,18 @@ public final class EngineSession {
         pingTimeoutTask = null;
         cancel(pingTask);
         schedulePing();
+    }
+
+    /** v3: the client's ping keeps the session for pingInterval + pingTimeout more, as the reference does. */
+    private void onEio3Ping() {
+        resetEio3PingTimeout();
+        enqueue(OutboundPacket.PONG);
+    }
+
+    private void resetEio3PingTimeout() {
+        cancel(pingTimeoutTask);
+        pingTimeoutTask = loop.schedule(() -> onClose("ping timeout", null),
+                options.pingInterval() + options.pingTimeout());
     }
 
     // ---- upgrade ----

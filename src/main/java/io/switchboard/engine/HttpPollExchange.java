@@ -52,6 +52,16 @@ final class HttpPollExchange implements PollExchange {
     }
 
     @Override
+    public boolean takesBinary() {
+        return true;
+    }
+
+    @Override
+    public void respondBinaryPayload(byte[] payload) {
+        reply(HttpReplies.response(HttpResponseStatus.OK, "application/octet-stream", payload));
+    }
+
+    @Override
     public void respondOk() {
         // text/html, as the reference does, so that old browsers do not offer "ok" as a download
         reply(HttpReplies.response(HttpResponseStatus.OK, "text/html", "ok"));

@@ -18,7 +18,10 @@ public final class HttpReplies {
     }
 
     public static FullHttpResponse response(HttpResponseStatus status, String contentType, String body) {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        return response(status, contentType, body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static FullHttpResponse response(HttpResponseStatus status, String contentType, byte[] bytes) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(bytes));
         if (contentType != null) {

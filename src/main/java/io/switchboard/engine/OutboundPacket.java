@@ -20,6 +20,8 @@ public final class OutboundPacket {
     private byte[] webSocketFrame;
     private volatile ByteBuf sharedFrame;
     private String pollingForm;
+    /** The Engine.IO 3 websocket frame of a binary packet (type byte first), for protocol 3 sessions only. */
+    private byte[] eio3BinaryFrame;
 
     private OutboundPacket(PacketType type, String text, byte[] binary) {
         this.type = type;
@@ -42,6 +44,8 @@ public final class OutboundPacket {
     static final OutboundPacket PING = of(PacketType.PING, "");
     static final OutboundPacket NOOP = of(PacketType.NOOP, "");
     static final OutboundPacket CLOSE = of(PacketType.CLOSE, "");
+    /** The answer to an Engine.IO 3 client's ping. */
+    static final OutboundPacket PONG = of(PacketType.PONG, "");
     static final OutboundPacket PROBE_PONG = of(PacketType.PONG, "probe");
 
     public PacketType type() {
@@ -102,6 +106,28 @@ public final class OutboundPacket {
             pollingForm = form;
         }
         return form;
+    }
+
+    /** Engine.IO 3 text form: as {@link #pollingForm()}, but a binary packet is "b4" and base64. */
+    String eio3TextForm() {
+        return binary != null ? "b" + PacketType.MESSAGE.code() + Base64.getEncoder().encodeToString(binary)
+                : pollingForm();
+    }
+
+    /**
+     * The Engine.IO 3 websocket frame: a text packet's is the v4 one (shared); a binary packet's content starts with
+     * the message type byte. Built once, as the v4 frame is, however many protocol 3 sessions it goes to.
+     */
+    ByteBuf eio3WebSocketFrameBuffer() {
+        if (binary == null) {
+            return webSocketFrameBuffer();
+        }
+        byte[] frame = eio3BinaryFrame;
+        if (frame == null) {
+            frame = WebSocketFrames.frame(true, Eio3Codec.binaryFrameContent(binary));
+            eio3BinaryFrame = frame;
+        }
+        return Unpooled.wrappedBuffer(frame);
     }
 
     @Override

@@ -6,7 +6,7 @@ import java.util.List;
  * HTTP long-polling: a GET waits until there is something to send, a POST carries a payload in. Plain Java on the
  * session's loop; the Netty handler turns requests into {@link PollExchange}s.
  */
-final class PollingTransport implements Transport {
+class PollingTransport implements Transport {
     private EngineSession session;
     /** Read from broadcasting threads by {@link #canTakeMore()}, hence volatile. */
     private volatile PollExchange pendingGet;
@@ -79,7 +79,7 @@ final class PollingTransport implements Transport {
         }
         List<Packet> packets;
         try {
-            packets = PacketCodec.decodePayload(body);
+            packets = decodePayload(body);
         } catch (MalformedPacketException e) {
             exchange.respondError(EngineError.BAD_REQUEST);
             session.onParseError(this, e.getMessage());
@@ -101,7 +101,7 @@ final class PollingTransport implements Transport {
             return;
         }
         pendingGet = null;
-        exchange.respondPayload(join(packets, false));
+        respond(exchange, packets, false);
     }
 
     @Override
@@ -113,7 +113,7 @@ final class PollingTransport implements Transport {
         PollExchange exchange = pendingGet;
         pendingGet = null;
         if (exchange != null) {
-            exchange.respondPayload(join(lastPackets, true));
+            respond(exchange, lastPackets, true);
         }
     }
 
@@ -126,8 +126,18 @@ final class PollingTransport implements Transport {
         PollExchange exchange = pendingGet;
         pendingGet = null;
         if (exchange != null) {
-            exchange.respondPayload(OutboundPacket.NOOP.pollingForm());
+            respond(exchange, List.of(OutboundPacket.NOOP), false);
         }
+    }
+
+    /** Reads a POST body into packets; the protocol's payload format (v4 here). */
+    List<Packet> decodePayload(String body) throws MalformedPacketException {
+        return PacketCodec.decodePayload(body);
+    }
+
+    /** Answers a GET with packets, and a CLOSE packet last if asked; the protocol's payload format (v4 here). */
+    void respond(PollExchange exchange, List<OutboundPacket> packets, boolean withClose) {
+        exchange.respondPayload(join(packets, withClose));
     }
 
     static String join(List<OutboundPacket> packets, boolean withClose) {

@@ -11,7 +11,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 /** Turns websocket frames into Engine.IO packets for one session, on the session's loop. */
-final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
     private final EngineSession session;
     private final WebSocketTransport transport;
 
@@ -26,14 +26,20 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
             String data = text.text();
             Packet packet;
             try {
-                packet = PacketCodec.decode(data);
+                packet = decodeText(data);
             } catch (MalformedPacketException e) {
                 onLoop(() -> session.onParseError(transport, e.getMessage()));
                 return;
             }
             onLoop(() -> session.onPacket(transport, packet));
         } else if (frame instanceof BinaryWebSocketFrame binary) {
-            Packet packet = Packet.binary(ByteBufUtil.getBytes(binary.content()));
+            Packet packet;
+            try {
+                packet = decodeBinary(ByteBufUtil.getBytes(binary.content()));
+            } catch (MalformedPacketException e) {
+                onLoop(() -> session.onParseError(transport, e.getMessage()));
+                return;
+            }
             onLoop(() -> session.onPacket(transport, packet));
         } else if (frame instanceof PingWebSocketFrame) {
             ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
@@ -42,6 +48,16 @@ final class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketF
         } else if (!(frame instanceof PongWebSocketFrame)) {
             ctx.close();
         }
+    }
+
+    /** A text frame's packet; the protocol's format (v4 here). */
+    Packet decodeText(String data) throws MalformedPacketException {
+        return PacketCodec.decode(data);
+    }
+
+    /** A binary frame's packet; in v4 the whole frame is the message's data. */
+    Packet decodeBinary(byte[] data) throws MalformedPacketException {
+        return Packet.binary(data);
     }
 
     @Override

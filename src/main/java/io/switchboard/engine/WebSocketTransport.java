@@ -16,7 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
  * {@link OutboundPacket}'s prebuilt bytes, wrapped without copying and shared by every recipient. Writes are flushed
  * by the loop's {@link FlushBatch} at the end of the turn.
  */
-final class WebSocketTransport implements Transport {
+class WebSocketTransport implements Transport {
     /**
      * How long the close frame may take to reach the peer before the connection is closed anyway: a peer that stops
      * reading would otherwise hold the channel, and everything queued on it, forever.
@@ -117,7 +117,12 @@ final class WebSocketTransport implements Transport {
         close(List.of());
     }
 
-    private Object frame(OutboundPacket packet) {
+    boolean deflate() {
+        return deflate;
+    }
+
+    /** The frame that carries one packet; the protocol's framing (v4 here). */
+    Object frame(OutboundPacket packet) {
         if (!deflate) {
             return packet.webSocketFrameBuffer();
         }

@@ -111,6 +111,7 @@ public final class SwitchboardServer {
                 .httpRequestBodyTimeout(config.get(ConfigKeys.HTTP_REQUEST_BODY_TIMEOUT))
                 .websocketHandshakeTimeout(config.get(ConfigKeys.WEBSOCKET_HANDSHAKE_TIMEOUT))
                 .transports(transports(config.get(ConfigKeys.TRANSPORTS)))
+                .allowEIO3(config.get(ConfigKeys.ALLOW_EIO3))
                 .cors(cors(config.get(ConfigKeys.CORS_ORIGINS), config.get(ConfigKeys.CORS_CREDENTIALS)));
         int ioThreads = config.get(ConfigKeys.IO_THREADS);
         if (ioThreads > 0) { // 0 keeps the engine's default, one per core

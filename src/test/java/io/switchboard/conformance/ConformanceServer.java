@@ -35,9 +35,11 @@ public final class ConformanceServer {
         Thread.currentThread().join();
     }
 
+    /** With CONFORMANCE_ALLOW_EIO3=1 the server also serves Engine.IO 3 clients, so the suites can show both ways. */
     private static EngineOptions suiteOptions(String path) {
         return new EngineOptions().path(path).pingInterval(300).pingTimeout(200).maxHttpBufferSize(1_000_000)
-                .cors(CorsOptions.anyOrigin(true));
+                .cors(CorsOptions.anyOrigin(true))
+                .allowEIO3("1".equals(System.getenv("CONFORMANCE_ALLOW_EIO3")));
     }
 
     /** A bare Engine.IO echo server: every message goes back as it came. */

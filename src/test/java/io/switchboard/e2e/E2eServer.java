@@ -32,7 +32,8 @@ import io.switchboard.protocol.Parser;
  * The server the end-to-end tests in {@code e2e/test} run against with the real {@code socket.io-client}:
  *
  * <pre>E2eServer [--port N] [--host H] [--ping-interval MS] [--ping-timeout MS] [--parser default|msgpack]
- *           [--redis URL [--redis-key PREFIX] [--cluster-engine true [--cluster-forward-timeout MS]]] [--recovery MS]</pre>
+ *           [--redis URL [--redis-key PREFIX] [--cluster-engine true [--cluster-forward-timeout MS]]] [--recovery MS]
+ *           [--allow-eio3]</pre>
  *
  * Prints {@code listening on HOST:PORT} once bound (port 0, the default, picks a free one), runs until killed and
  * closes the server (clients see the connection go) on SIGTERM.
@@ -71,6 +72,10 @@ public final class E2eServer {
                 case "--ping-interval" -> engine.pingInterval(Long.parseLong(required(args[i], value)));
                 case "--ping-timeout" -> engine.pingTimeout(Long.parseLong(required(args[i], value)));
                 case "--parser" -> parser = Parser.fromName(required(args[i], value));
+                case "--allow-eio3" -> {
+                    engine.allowEIO3(true);
+                    i--;   // a flag without a value
+                }
                 case "--redis" -> redisUrl = required(args[i], value);
                 case "--redis-key" -> redisKey = required(args[i], value);
                 case "--cluster-engine" -> clusterEngine = Boolean.parseBoolean(required(args[i], value));

@@ -63,6 +63,9 @@ public final class ConfigKeys {
             null, "how packets are encoded for every client: default (socket.io-parser) or msgpack "
                     + "(clients built with socket.io-msgpack-parser 3.x)");
 
+    public static final Option<Boolean> ALLOW_EIO3 = add("server.allowEIO3", false, Types.bool(), null,
+            "also serve Engine.IO 3 clients: socket.io-client 2.x and io.socket:socket.io-client 1.x");
+
     // ---- cors ----
     public static final Option<List<String>> CORS_ORIGINS = add("cors.origins", List.of("*"),
             Types.list(Types.string("\"*\" or an origin such as https://app.example.com (scheme://host[:port])",
@@ -345,7 +348,11 @@ public final class ConfigKeys {
             if (c == '.') {
                 out.append('_');
             } else if (Character.isUpperCase(c)) {
-                out.append('_').append(c);
+                // a run of capitals is one word: allowEIO3 is ALLOW_EIO3
+                if (i == 0 || !Character.isUpperCase(path.charAt(i - 1))) {
+                    out.append('_');
+                }
+                out.append(c);
             } else {
                 out.append(Character.toUpperCase(c));
             }
