@@ -195,6 +195,12 @@ public final class EngineSession {
 
     /** A client that does not read cannot make the server hold its output without bound. */
     private void checkBacklog() {
+        if (state != State.OPEN || bufferedBytes + transport.pendingBytes() <= options.maxBufferedBytes()) {
+            return;
+        }
+        // websocket writes wait for the end of the loop's turn to be flushed: after a stall the loop sends what queued
+        // up meanwhile in one turn, past the limit before any of it was offered to a peer that reads everything
+        transport.flush();
         if (state == State.OPEN && bufferedBytes + transport.pendingBytes() > options.maxBufferedBytes()) {
             options.observer().slowConsumer(this);
             transport.abort();
