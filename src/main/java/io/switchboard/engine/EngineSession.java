@@ -47,6 +47,8 @@ public final class EngineSession {
     private long lastPacketAt;
     private Runnable pingTask;
     private Runnable pingTimeoutTask;
+    /** While a ping waits for its pong: when the pong is due, on the loop's clock. */
+    private long pongDueAt;
     private Runnable upgradeTimeoutTask;
     private Runnable upgradeNoopTask;
     private Runnable closeTimeoutTask;
@@ -278,6 +280,7 @@ public final class EngineSession {
     }
 
     private void onPollingRequestNow(String postBody, PollExchange exchange) {
+        timeOutIfPongOverdue();
         if (!(transport instanceof PollingTransport polling) || state == State.CLOSED) {
             exchange.respondError(EngineError.BAD_REQUEST);
         } else if (postBody == null) {
@@ -300,6 +303,7 @@ public final class EngineSession {
     }
 
     void onPacket(Transport from, Packet packet) {
+        timeOutIfPongOverdue();
         if (from == upgradeTarget) {
             onUpgradePacket(packet);
             return;
@@ -388,7 +392,21 @@ public final class EngineSession {
             return;
         }
         enqueue(OutboundPacket.PING);
+        pongDueAt = loop.nowMillis() + options.pingTimeout();
         pingTimeoutTask = loop.schedule(this::onPingTimeout, options.pingTimeout());
+    }
+
+    /**
+     * Node runs the timers that are due before the reads of its loop's turn; a Netty loop runs its reads first. So that
+     * a request or packet read once the pong was due finds the session timed out, as with the reference, instead of
+     * racing the timeout's task on a busy loop, the timeout runs first here.
+     */
+    private void timeOutIfPongOverdue() {
+        if (pingTimeoutTask != null && state == State.OPEN && loop.nowMillis() >= pongDueAt) {
+            cancel(pingTimeoutTask);
+            pingTimeoutTask = null;
+            onPingTimeout();
+        }
     }
 
     /**
@@ -399,6 +417,7 @@ public final class EngineSession {
         long extendedTo = lastPacketAt + options.pingTimeout();
         long now = loop.nowMillis();
         if (state == State.OPEN && extendedTo > now) {
+            pongDueAt = extendedTo;
             pingTimeoutTask = loop.schedule(this::onPingTimeout, extendedTo - now);
         } else {
             onClose("ping timeout", null);
