@@ -54,8 +54,6 @@ public final class EngineSession {
     private long lastPacketAt;
     private Runnable pingTask;
     private Runnable pingTimeoutTask;
-    /** While a ping waits for its pong: when the pong is due, on the loop's clock. */
-    private long pongDueAt;
     private Runnable upgradeTimeoutTask;
     private Runnable upgradeNoopTask;
     private Runnable closeTimeoutTask;
@@ -287,7 +285,6 @@ public final class EngineSession {
     }
 
     private void onPollingRequestNow(String postBody, PollExchange exchange) {
-        timeOutIfPongOverdue();
         if (!(transport instanceof PollingTransport polling) || state == State.CLOSED) {
             exchange.respondError(EngineError.BAD_REQUEST);
         } else if (postBody == null) {
@@ -317,7 +314,6 @@ public final class EngineSession {
     }
 
     void onPacket(Transport from, Packet packet) {
-        timeOutIfPongOverdue();
         if (from == upgradeTarget) {
             onUpgradePacket(packet);
             return;
@@ -410,21 +406,7 @@ public final class EngineSession {
             return;
         }
         enqueue(OutboundPacket.PING);
-        pongDueAt = loop.nowMillis() + options.pingTimeout();
         pingTimeoutTask = loop.schedule(this::onPingTimeout, options.pingTimeout());
-    }
-
-    /**
-     * Node runs the timers that are due before the reads of its loop's turn; a Netty loop runs its reads first. So that
-     * a request or packet read once the pong was due finds the session timed out, as with the reference, instead of
-     * racing the timeout's task on a busy loop, the timeout runs first here.
-     */
-    private void timeOutIfPongOverdue() {
-        if (pingTimeoutTask != null && state == State.OPEN && loop.nowMillis() >= pongDueAt) {
-            cancel(pingTimeoutTask);
-            pingTimeoutTask = null;
-            onPingTimeout();
-        }
     }
 
     /**
@@ -435,7 +417,6 @@ public final class EngineSession {
         long extendedTo = lastPacketAt + options.pingTimeout();
         long now = loop.nowMillis();
         if (state == State.OPEN && extendedTo > now) {
-            pongDueAt = extendedTo;
             pingTimeoutTask = loop.schedule(this::onPingTimeout, extendedTo - now);
         } else {
             onClose("ping timeout", null);

@@ -68,14 +68,6 @@ final class ManualLoop implements SessionLoop {
         now = target;
     }
 
-    /**
-     * Moves the clock forward without running what falls due meanwhile, as a busy loop does: those tasks run at the
-     * next {@link #advance}, after whatever the test does first.
-     */
-    void fallBehind(long millis) {
-        now += millis;
-    }
-
     /** How many scheduled tasks are still live. */
     long pending() {
         return tasks.stream().filter(t -> !t.cancelled).count();

@@ -119,46 +119,6 @@ class SessionStateMachineTest {
     }
 
     @Test
-    void aGetReadOnceThePongWasDueFindsTheSessionTimedOutThoughTheTimeoutHasNotRunYet() {
-        SessionFixture f = SessionFixture.polling();
-        f.loop.advance(INTERVAL);
-        f.loop.fallBehind(TIMEOUT); // the loop is busy: the timeout's task waits behind the GET's read
-
-        f.get().assertError(EngineError.BAD_REQUEST);
-
-        assertEquals("ping timeout", f.closeReason());
-        assertEquals(List.of(f.session), f.removed);
-        f.loop.advance(INTERVAL);
-        assertEquals(0, f.loop.pending(), "no timer outlives the session");
-    }
-
-    @Test
-    void aPongReadOnceItWasDueComesTooLate() {
-        SessionFixture f = SessionFixture.websocket();
-        f.loop.advance(INTERVAL);
-        f.loop.fallBehind(TIMEOUT);
-
-        f.receive(f.websocket, "3");
-
-        assertEquals("ping timeout", f.closeReason());
-    }
-
-    @Test
-    void aPacketReadJustBeforeThePongWasDueStillExtendsTheWait() {
-        SessionFixture f = SessionFixture.websocket();
-        f.loop.advance(INTERVAL);
-        f.loop.fallBehind(TIMEOUT - 1);
-        f.receive(f.websocket, "4busy");
-        f.loop.fallBehind(1);
-
-        f.receive(f.websocket, "3"); // due at the packet's time plus the timeout, not before
-
-        assertTrue(f.session.isOpen());
-        f.loop.advance(INTERVAL + TIMEOUT - 1);
-        assertTrue(f.session.isOpen(), "the pong counted");
-    }
-
-    @Test
     void clientPingIsATransportError() {
         SessionFixture f = SessionFixture.websocket();
         f.receive(f.websocket, "2");
