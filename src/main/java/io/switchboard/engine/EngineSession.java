@@ -14,8 +14,12 @@ import org.slf4j.LoggerFactory;
  * run on the session's loop, and the public ones hop onto it.
  */
 public final class EngineSession {
-    /** How long a client's CLOSE over polling, before any GET, waits for a GET sent with it on another connection. */
-    static final long CLIENT_CLOSE_GRACE_MILLIS = 50;
+    /**
+     * How long a client's CLOSE over polling, before any GET, waits for a GET sent with it on another connection. The
+     * GET ends the wait when it comes; the wait is long because on a loaded machine the GET's loop may not run for
+     * hundreds of milliseconds.
+     */
+    static final long CLIENT_CLOSE_GRACE_MILLIS = 1_000;
 
     private static final Logger log = LoggerFactory.getLogger(EngineSession.class);
     /** How long a polling session waits for the next GET to deliver its CLOSE packet, as the reference does. */
@@ -41,6 +45,9 @@ public final class EngineSession {
     private boolean upgraded;
     /** The client sent CLOSE over polling; the session ends once what was sent with it has been read. */
     private boolean closingByClient;
+    /** While a client's CLOSE waits for a GET sent with it: the close, and the timer that runs it anyway. */
+    private Runnable closeAwaitingGet;
+    private Runnable closeAwaitingGetTimer;
     private ArrayDeque<OutboundPacket> writeBuffer;
     /** The size of what waits in the write buffer, in polling form. */
     private long bufferedBytes;
@@ -207,6 +214,12 @@ public final class EngineSession {
 
     /** A client that does not read cannot make the server hold its output without bound. */
     private void checkBacklog() {
+        if (state != State.OPEN || bufferedBytes + transport.pendingBytes() <= options.maxBufferedBytes()) {
+            return;
+        }
+        // websocket writes wait for the end of the loop's turn to be flushed: after a stall the loop sends what queued
+        // up meanwhile in one turn, past the limit before any of it was offered to a peer that reads everything
+        transport.flush();
         if (state == State.OPEN && bufferedBytes + transport.pendingBytes() > options.maxBufferedBytes()) {
             options.observer().slowConsumer(this);
             transport.abort();
@@ -288,6 +301,13 @@ public final class EngineSession {
             exchange.respondError(EngineError.BAD_REQUEST);
         } else if (postBody == null) {
             polling.onPollRequest(exchange);
+            if (closeAwaitingGet != null) {
+                // the GET sent with the CLOSE is here: it is answered (NOOP) and the session ends now
+                Runnable close = closeAwaitingGet;
+                closeAwaitingGet = null;
+                cancel(closeAwaitingGetTimer);
+                close.run();
+            }
         } else {
             polling.onDataRequest(postBody, exchange);
         }
@@ -343,7 +363,11 @@ public final class EngineSession {
                         // a CLOSE sent with the session's first GET: the reads in flight are not all there is, on a
                         // busy machine the kernel may tell the GET's loop of its bytes later than the POST's; a GET
                         // that comes within the grace is answered
-                        loop.schedule(close, CLIENT_CLOSE_GRACE_MILLIS);
+                        closeAwaitingGet = close;
+                        closeAwaitingGetTimer = loop.schedule(() -> {
+                            closeAwaitingGet = null;
+                            close.run();
+                        }, CLIENT_CLOSE_GRACE_MILLIS);
                     }
                 } else {
                     onClientClose(from);
@@ -536,6 +560,8 @@ public final class EngineSession {
         cancel(pingTask);
         cancel(pingTimeoutTask);
         cancel(closeTimeoutTask);
+        cancel(closeAwaitingGetTimer);
+        closeAwaitingGet = null;
         Transport target = upgradeTarget;
         cancelUpgrade();
         if (target != null) {

@@ -11,8 +11,8 @@ class PollingTransport implements Transport {
     /** Read from broadcasting threads by {@link #canTakeMore()}, hence volatile. */
     private volatile PollExchange pendingGet;
     private boolean closed;
-    /** A GET has come on this transport (answered or waiting). */
-    private boolean polled;
+    /** GETs that have come on this transport (answered or waiting), the handshake's included. */
+    private int gets;
 
     void attach(EngineSession session) {
         this.session = session;
@@ -54,14 +54,17 @@ class PollingTransport implements Transport {
             return;
         }
         pendingGet = exchange;
-        polled = true;
+        gets++;
         exchange.onAbort(() -> session.inbound(() -> onPollAborted(exchange)));
         session.onTransportReady(this);
     }
 
-    /** Whether a GET has come on this transport yet. */
+    /**
+     * Whether a GET has come on this transport since the handshake. The handshake's own GET does not count: it is
+     * answered with the OPEN packet at once, and the client's first poll may still be on its way.
+     */
     boolean polled() {
-        return polled;
+        return gets > 1;
     }
 
     /** The connection of the waiting GET went away before it was answered. */

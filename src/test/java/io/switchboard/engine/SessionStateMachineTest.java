@@ -143,6 +143,30 @@ class SessionStateMachineTest {
     }
 
     @Test
+    void aGetSentWithTheClosingPostButReadAfterItIsAnsweredWithNoopAtOnce() {
+        SessionFixture f = SessionFixture.polling();
+        assertTrue(f.post("1").ok);
+        assertTrue(f.session.isOpen(), "the CLOSE waits for a GET that may have been sent with it");
+
+        FakePollExchange late = f.get();
+
+        late.assertPayload("6");
+        assertEquals("transport close", f.closeReason());
+        assertEquals(0, f.loop.pending(), "no timer outlives the session");
+    }
+
+    @Test
+    void aClosingPostWithNoGetEndsTheSessionAfterTheGrace() {
+        SessionFixture f = SessionFixture.polling();
+        assertTrue(f.post("1").ok);
+        f.loop.advance(EngineSession.CLIENT_CLOSE_GRACE_MILLIS - 1);
+        assertTrue(f.session.isOpen());
+        f.loop.advance(1);
+        assertEquals("transport close", f.closeReason());
+        f.get().assertError(EngineError.BAD_REQUEST);
+    }
+
+    @Test
     void clientCloseOverWebsocketDiscardsTheTransport() {
         SessionFixture f = SessionFixture.websocket();
         f.receive(f.websocket, "1");
