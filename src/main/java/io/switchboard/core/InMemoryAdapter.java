@@ -64,6 +64,7 @@ public class InMemoryAdapter implements Adapter {
                     map.put(socketId, value);
                     return map;
                 });
+                namespace.server().options().observer().roomJoined(namespace.name(), room, socketId);
             }
         }
     }
@@ -76,6 +77,7 @@ public class InMemoryAdapter implements Adapter {
         Set<String> mine = socketRooms.get(socketId);
         if (mine != null && mine.remove(room)) {
             removeMember(room, socketId);
+            namespace.server().options().observer().roomLeft(namespace.name(), room, socketId);
             socketRooms.computeIfPresent(socketId, (id, set) -> set.isEmpty() ? null : set);
         }
     }
@@ -87,8 +89,10 @@ public class InMemoryAdapter implements Adapter {
         if (mine == null) {
             return;
         }
+        ServerObserver observer = namespace.server().options().observer();
         for (String room : mine) {
             removeMember(room, socketId);
+            observer.roomLeft(namespace.name(), room, socketId);
         }
     }
 
@@ -225,11 +229,12 @@ public class InMemoryAdapter implements Adapter {
     protected int broadcastLocally(Packet packet, BroadcastOptions opts) {
         Fanout fanout = new Fanout();
         forEachLocal(opts, fanout::add);
+        ServerObserver observer = namespace.server().options().observer();
         if (fanout.count() > 0) {
             List<OutboundPacket> encoded = namespace.server().encode(packet);
             fanout.deliver(encoded, opts.flags().isVolatile(), (ArrayNode) packet.data());
+            observer.messagesOut(encoded, fanout.count());
         }
-        ServerObserver observer = namespace.server().options().observer();
         observer.broadcast(fanout.count());
         observer.packetsOut(packet.type(), fanout.count());
         return fanout.count();
