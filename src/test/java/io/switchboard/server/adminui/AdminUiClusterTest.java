@@ -96,5 +96,11 @@ class AdminUiClusterTest {
         ui.socket.emit("emit", "/", "vip", "notice", "from node b");
         assertEquals("from node b", got.get(OpsTestSupport.WAIT, TimeUnit.SECONDS));
         ui.next("event_sent", args -> args[1].equals(alice.id()));
+
+        // a disconnect from b's UI closes alice's socket on a, and a tells every UI
+        String aliceId = alice.id();
+        ui.socket.emit("_disconnect", "/", false, aliceId);
+        Object[] gone = ui.next("socket_disconnected", args -> args[1].equals(aliceId));
+        assertEquals("server namespace disconnect", gone[2]);
     }
 }
