@@ -19,7 +19,25 @@ import { io } from "socket.io-client";
 import { startJava } from "../../test/support/server.mjs";
 import { REDIS_URL } from "./support/cluster.mjs";
 
-const { instrument, RedisV4Store } = adminUi; // a CommonJS module
+const { instrument } = adminUi; // a CommonJS module
+
+/**
+ * The published RedisStore's layout (key `<prefix>#<id>` = "1", EX the duration) over the redis v4 client, which
+ * that store (written for the v3 callback API) cannot drive; the repository's next RedisV4Store is this.
+ */
+class RedisV4Store {
+  constructor(redis, { prefix, sessionDuration = 86400 }) {
+    Object.assign(this, { redis, prefix, sessionDuration });
+  }
+
+  async doesSessionExist(sessionId) {
+    return (await this.redis.exists(`${this.prefix}#${sessionId}`)) === 1;
+  }
+
+  saveSession(sessionId) {
+    return this.redis.set(`${this.prefix}#${sessionId}`, "1", { EX: this.sessionDuration });
+  }
+}
 const NAMESPACE = "/admin-ui";
 const PASSWORD = "mixed-admin-password";
 // bcrypt of PASSWORD at the lowest cost (bcryptjs.hashSync(PASSWORD, 4)), the same hash on both nodes
@@ -153,7 +171,8 @@ describe("the Admin UI protocol over a Switchboard node and a Node node running 
     ui.emit("join", "/", "mixed-room", onNode.id);
     await ui.next("room_joined", (nsp, room, id) => nsp === "/" && room === "mixed-room" && id === onNode.id);
     ui.emit("emit", "/", "mixed-room", "notice", "from the UI on Switchboard");
-    assert.deepEqual(await onNode.next("notice"), ["from the UI on Switchboard"]);
+    // (then Switchboard's connection state recovery offset, which the Node client ignores)
+    assert.equal((await onNode.next("notice"))[0], "from the UI on Switchboard");
     await ui.next("event_sent", (nsp, id, args) => id === onNode.id && args[0] === "notice");
 
     // and the other way round: the login's UI on the Node node hears the Switchboard node
