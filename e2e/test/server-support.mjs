@@ -37,7 +37,7 @@ const NEUTRAL_ENV = { JWT_SECRET: "", SWITCHBOARD_CONFIG: "", SWITCHBOARD_API_KE
  * embedded defaults); resolves once it printed `listening on HOST:PORT`. The server and its temporary
  * directory go away after the test file.
  */
-export async function startSwitchboard(yaml, { env = {}, args = [] } = {}) {
+export async function startSwitchboard(yaml, { env = {}, args = [], timeoutMs } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "switchboard-server-e2e-"));
   directories.add(dir);
   const file = join(dir, "switchboard.yml");
@@ -49,7 +49,7 @@ export async function startSwitchboard(yaml, { env = {}, args = [] } = {}) {
   const child = await startJava(
     MAIN_CLASS,
     ["serve", ...configArgs, "--port", "0", "--host", "127.0.0.1", ...args],
-    { env: { ...NEUTRAL_ENV, ...env } },
+    { env: { ...NEUTRAL_ENV, ...env }, ...(timeoutMs ? { timeoutMs } : {}) },
   );
   const server = {
     process: child,

@@ -96,6 +96,7 @@ final class Client implements SessionListener {
 
     @Override
     public void onMessage(String text) {
+        server.options().observer().messageIn(text.length());
         try {
             Packet packet = decoder.add(text);
             if (packet != null && packet.type() == PacketType.CONNECT && tooLarge(text)) {
@@ -110,6 +111,7 @@ final class Client implements SessionListener {
 
     @Override
     public void onBinary(byte[] data) {
+        server.options().observer().messageIn(data.length);
         try {
             Packet packet = decoder.add(data);
             // with the msgpack parser a CONNECT comes as one binary message, bounded as the text one is

@@ -78,6 +78,7 @@ public class InMemoryAdapter implements Adapter {
             }
             if (mine.add(room)) {
                 index.add(room, socketId, socket != null ? socket : UNRESOLVED);
+                namespace.server().options().observer().roomJoined(namespace.name(), room, socketId);
             }
         }
     }
@@ -91,6 +92,7 @@ public class InMemoryAdapter implements Adapter {
         Set<String> mine = socketRooms.get(socketId);
         if (mine != null && mine.remove(room)) {
             removeMember(socket, room, socketId);
+            namespace.server().options().observer().roomLeft(namespace.name(), room, socketId);
             socketRooms.computeIfPresent(socketId, (id, set) -> set.isEmpty() ? null : set);
         }
     }
@@ -105,8 +107,10 @@ public class InMemoryAdapter implements Adapter {
         if (mine == null) {
             return;
         }
+        ServerObserver observer = namespace.server().options().observer();
         for (String room : mine) {
             removeMember(socket, room, socketId);
+            observer.roomLeft(namespace.name(), room, socketId);
         }
     }
 
@@ -356,14 +360,17 @@ public class InMemoryAdapter implements Adapter {
     protected void broadcastLocally(Packet packet, BroadcastOptions opts) {
         ServerObserver observer = namespace.server().options().observer();
         List<LoopRooms> parts = candidates(opts);
+        List<OutboundPacket> encoded = parts.isEmpty() ? List.of() : encodeForAll(packet, parts, opts);
         LoopParts counted = new LoopParts(parts.size(), total -> {
+            if (total > 0) {
+                observer.messagesOut(encoded, total);
+            }
             observer.broadcast(total);
             observer.packetsOut(packet.type(), total);
         });
         if (parts.isEmpty()) {
             return;
         }
-        List<OutboundPacket> encoded = encodeForAll(packet, parts, opts);
         boolean isVolatile = opts.flags().isVolatile();
         ArrayNode eventData = (ArrayNode) packet.data();
         onEachLoop(parts, false, index -> {

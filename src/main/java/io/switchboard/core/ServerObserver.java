@@ -1,5 +1,8 @@
 package io.switchboard.core;
 
+import java.util.List;
+
+import io.switchboard.engine.OutboundPacket;
 import io.switchboard.protocol.PacketType;
 
 /**
@@ -29,6 +32,22 @@ public interface ServerObserver {
     }
 
     default void eventIn(String namespace, String event) {
+    }
+
+    /** A client's message was read: {@code length} characters of a text message, or bytes of a binary one. */
+    default void messageIn(int length) {
+    }
+
+    /** Each of {@code recipients} clients was written these encoded packets (sizes are read only by who needs them). */
+    default void messagesOut(List<OutboundPacket> encoded, int recipients) {
+    }
+
+    /** A socket of this node entered a room it was not in (its own room excepted). */
+    default void roomJoined(String namespace, String room, String socketId) {
+    }
+
+    /** A socket of this node left a room (its own room excepted), by leave() or by disconnecting. */
+    default void roomLeft(String namespace, String room, String socketId) {
     }
 
     /** A broadcast reached {@code recipients} local sockets. */

@@ -494,8 +494,10 @@ public final class Socket {
         if (disconnected) {
             return;
         }
-        write(namespace.server().encode(packet), false);
+        List<OutboundPacket> encoded = namespace.server().encode(packet);
+        write(encoded, false);
         observer().packetsOut(packet.type(), 1);
+        observer().messagesOut(encoded, 1);
     }
 
     /**

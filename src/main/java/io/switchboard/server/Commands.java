@@ -25,6 +25,7 @@ import io.switchboard.server.auth.AuthSettings;
 import io.switchboard.server.auth.ClaimNames;
 import io.switchboard.server.auth.KeyFamily;
 import io.switchboard.server.auth.Pem;
+import io.switchboard.server.adminui.AdminUiSettings;
 import io.switchboard.server.config.Config;
 import io.switchboard.server.config.ConfigException;
 import io.switchboard.server.config.ConfigKeys;
@@ -207,6 +208,7 @@ final class Commands {
             try {
                 Config loaded = ConfigLoader.load(file, context.env, Map.of());
                 AuthSettings auth = AuthSettings.from(loaded);
+                AdminUiSettings.from(loaded);   // a password where its bcrypt hash belongs, a clashing namespace
                 loaded.warnings().forEach(warning -> err.println("warning: " + warning));
                 if (auth.developmentSecret()) {
                     err.println("warning: no JWT key is configured: the server would use the public development"

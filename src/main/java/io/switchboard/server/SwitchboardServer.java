@@ -18,6 +18,7 @@ import io.switchboard.core.ServerOptions;
 import io.switchboard.protocol.DecoderLimits;
 import io.switchboard.protocol.Parser;
 import io.switchboard.engine.CorsOptions;
+import io.switchboard.engine.EngineObserver;
 import io.switchboard.engine.EngineOptions;
 import io.switchboard.server.api.ApiHttpHandler;
 import io.switchboard.server.api.ApiKeys;
@@ -42,6 +43,13 @@ import io.switchboard.server.metrics.ManagementServer;
 import io.switchboard.server.metrics.MetricsHttpHandler;
 import io.switchboard.server.metrics.SwitchboardMetrics;
 import io.switchboard.server.admin.AdminNamespace;
+import io.switchboard.server.adminui.AdminUi;
+import io.switchboard.server.adminui.AdminUiHttpHandler;
+import io.switchboard.server.adminui.AdminUiMonitor;
+import io.switchboard.server.adminui.AdminUiSessions;
+import io.switchboard.server.adminui.AdminUiSettings;
+import io.switchboard.server.adminui.InMemoryAdminUiSessions;
+import io.switchboard.server.adminui.RedisAdminUiSessions;
 import io.switchboard.server.drain.Drain;
 import io.switchboard.server.ratelimit.AddressLimiter;
 import io.switchboard.server.ratelimit.EventRateLimiter;
@@ -77,6 +85,7 @@ public final class SwitchboardServer {
     private InetSocketAddress managementAddress;
     private Presence presence;
     private Drain drain;
+    private AdminUi adminUi;
 
     private SwitchboardServer(Config config, AuthSettings auth, Server server, JwksKeys jwks,
                               SwitchboardMetrics metrics, Health health) {
@@ -144,9 +153,19 @@ public final class SwitchboardServer {
         }
         engine.allowRequest(drain.gate(rateLimits.door(addressLimiter.active() ? addressLimiter : null)));
         engine.connectionGate(addressLimiter);
+        AdminUiSettings adminUiSettings = AdminUiSettings.from(config);
+        AdminUiMonitor adminUiMonitor = adminUiSettings.enabled() ? new AdminUiMonitor(adminUiSettings.development(),
+                adminUiSettings.namespace(), System::currentTimeMillis) : null;
+        EngineObserver engineObserver = metrics.engineObserver();
+        if (adminUiMonitor != null) {
+            engineObserver = adminUiMonitor.observing(engineObserver);
+            // the hosted UI's origin may open the admin namespace from the browser
+            engine.cors(AdminUiSettings.withHostedUi(engine.cors()));
+        }
         engine.observer(rateLimits.observing(addressLimiter.active()
-                ? addressLimiter.observing(metrics.engineObserver()) : metrics.engineObserver()));
-        options.observer(metrics.serverObserver());
+                ? addressLimiter.observing(engineObserver) : engineObserver));
+        options.observer(adminUiMonitor != null ? adminUiMonitor.observing(metrics.serverObserver())
+                : metrics.serverObserver());
         Health health = new Health();
         if (config.get(ConfigKeys.RECOVERY_ENABLED)) {
             options.connectionStateRecovery(new RecoveryOptions(config.get(ConfigKeys.RECOVERY_MAX_DISCONNECTION),
@@ -183,10 +202,30 @@ public final class SwitchboardServer {
         server.use(guarded).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
                 .onConnection(rooms);
         AdminNamespace.install(server, config, auth.claims(), guarded).onConnection(eventLimiter);
+        AdminUi adminUi = null;
+        if (adminUiMonitor != null) {
+            AdminUiSessions sessions = redis == null
+                    ? new InMemoryAdminUiSessions(adminUiSettings.sessionDuration(), System::currentTimeMillis)
+                    : new RedisAdminUiSessions(redis.commands(), config.get(ConfigKeys.REDIS_KEY_PREFIX) + "-admin",
+                            adminUiSettings.sessionDuration());
+            adminUi = new AdminUi(server, adminUiSettings, adminUiMonitor, sessions);
+            adminUi.install(rateLimits::guard).onConnection(eventLimiter);
+            if (adminUiSettings.serveUi()) {
+                AdminUiHttpHandler page = new AdminUiHttpHandler(adminUiSettings.namespace(),
+                        config.get(ConfigKeys.PATH));
+                if (page.available()) {
+                    server.engine().httpRoute(() -> page);
+                } else {
+                    log.warn("adminUi.serveUi: the Admin UI is not in this build (io/switchboard/server/adminui/ui/)");
+                }
+            }
+        }
+        String adminUiNamespace = adminUi == null ? null : adminUiSettings.namespace();
         List<String> namespaces = config.get(ConfigKeys.NAMESPACES);
         if (!namespaces.isEmpty()) {
             var allowed = Glob.anyOf(namespaces);
-            server.of(name -> !name.equals("/") && !name.equals(AdminNamespace.NAME) && allowed.test(name))
+            server.of(name -> !name.equals("/") && !name.equals(AdminNamespace.NAME)
+                    && !name.equals(adminUiNamespace) && allowed.test(name))
                     .use(guarded).onConnection(authentication::joinIdentityRooms).onConnection(eventLimiter)
                     .onConnection(rooms);
         }
@@ -217,6 +256,7 @@ public final class SwitchboardServer {
         created.management = management;
         created.presence = presence;
         created.drain = drain;
+        created.adminUi = adminUi;
         return created;
     }
 
@@ -412,6 +452,9 @@ public final class SwitchboardServer {
                 presence.close();   // while the adapter still reaches the others: announces who goes offline
             }
             health.listening(false);
+            if (adminUi != null) {
+                adminUi.close();
+            }
             server.close();
             if (management != null) {
                 management.close();

@@ -86,7 +86,7 @@ public final class UrlMask {
     }
 
     /** password, api_key, X-Api-Key, access_token, client_secret, ...: compared without case, "_" or "-". */
-    static boolean secretName(String name) {
+    public static boolean secretName(String name) {
         String decoded;
         try {
             decoded = URLDecoder.decode(name, StandardCharsets.UTF_8);

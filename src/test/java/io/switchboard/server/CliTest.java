@@ -172,6 +172,12 @@ class CliTest {
         Run algorithms = run(Map.of(), "check-config", "--config", mismatch.toString());
         assertEquals(3, algorithms.code());
         assertTrue(algorithms.err().contains("RS256 needs an RSA auth.publicKey or auth.jwks.url"), algorithms.err());
+        Path plainPassword = file("auth:\n  secret: " + SECRET + "\n"
+                + "adminUi:\n  enabled: true\n  username: admin\n  passwordHash: hunter2hunter2\n");
+        Run adminUi = run(Map.of(), "check-config", "--config", plainPassword.toString());
+        assertEquals(3, adminUi.code());
+        assertTrue(adminUi.err().contains("adminUi.passwordHash must be a bcrypt hash"), adminUi.err());
+        assertFalse(adminUi.err().contains("hunter2"), adminUi.err());
     }
 
     @Test

@@ -292,6 +292,30 @@ public final class ConfigKeys {
     public static final Option<String> ADMIN_ROLE = add("admin.role", "admin", Types.nonEmpty("a role name"), null,
             "a JWT with this role (auth.claims.roles) opens the /admin namespace");
 
+    // ---- the Socket.IO Admin UI (server/adminui) ----
+    public static final Option<Boolean> ADMIN_UI_ENABLED = add("adminUi.enabled", false, Types.bool(), null,
+            "serve the Socket.IO Admin UI protocol on adminUi.namespace (and let https://admin.socket.io through CORS)");
+    public static final Option<String> ADMIN_UI_NAMESPACE = add("adminUi.namespace", "/admin-ui",
+            Types.string("a namespace such as /admin-ui", text -> text.startsWith("/") && text.length() > 1
+                    ? null : "a namespace such as /admin-ui"), null,
+            "the namespace the UI connects to (its \"Advanced options\"); the same on every node of a cluster");
+    public static final Option<String> ADMIN_UI_USERNAME = add("adminUi.username", "", Types.anyString(), null,
+            "the user name the UI logs in with");
+    public static final Option<String> ADMIN_UI_PASSWORD_HASH = add("adminUi.passwordHash", "", Types.anyString(),
+            HIDE, "the bcrypt hash of the UI's password ($2a$/$2b$/$2y$), never the password itself");
+    public static final Option<String> ADMIN_UI_MODE = add("adminUi.mode", "development",
+            Types.oneOf("development", "production"), null,
+            "development: every socket, room and event is sent to the UI; production: aggregated figures only");
+    public static final Option<Boolean> ADMIN_UI_READONLY = add("adminUi.readonly", false, Types.bool(), null,
+            "refuse the UI's commands (emit, join, leave, disconnect)");
+    public static final Option<Long> ADMIN_UI_SESSION_DURATION = add("adminUi.sessionDuration", 86_400L,
+            Types.longValue(60, 31_536_000L), null,
+            "seconds a login stays valid for reconnections (in Redis with the Redis adapter, shared by the nodes)");
+    public static final Option<String> ADMIN_UI_SERVER_ID = add("adminUi.serverId", "", Types.anyString(), null,
+            "the name the UI shows for this node; \"\" for hostname#pid");
+    public static final Option<Boolean> ADMIN_UI_SERVE_UI = add("adminUi.serveUi", true, Types.bool(), null,
+            "serve the UI itself at /admin-ui/ (built into the server from @socket.io/admin-ui)");
+
     // ---- graceful drain (server/drain) ----
     public static final Option<Long> DRAIN_GRACE_PERIOD = add("drain.gracePeriod", 5_000L,
             Types.longValue(0, Long.MAX_VALUE), null,
