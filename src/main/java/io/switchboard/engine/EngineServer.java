@@ -32,6 +32,7 @@ import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,6 +61,9 @@ public final class EngineServer {
      * group the sessions of a loop by identity (a broadcast sends one task per loop).
      */
     private final Map<io.netty.channel.EventLoop, NettySessionLoop> sessionLoops = new ConcurrentHashMap<>();
+    /** One for every session (not a capturing lambda each). */
+    private final Consumer<EngineSession> removeSession = closed -> sessions.remove(closed.id(), closed);
+    private volatile WebSocketDecoderConfig webSocketDecoderConfig;
     private final SessionIds ids = new SessionIds();
     private final ConnectionAdmission admission;
     private EventLoopGroup bossGroup;
@@ -219,9 +223,22 @@ public final class EngineServer {
         return sessionLoops.computeIfAbsent(eventLoop, NettySessionLoop::new);
     }
 
+    /**
+     * The websocket frame decoders' settings, one instance for every connection (Netty's handshaker factory would
+     * build one per handshake, kept by each connection's decoder); rebuilt if maxHttpBufferSize changes.
+     */
+    WebSocketDecoderConfig webSocketDecoderConfig() {
+        WebSocketDecoderConfig current = webSocketDecoderConfig;
+        if (current == null || current.maxFramePayloadLength() != options.maxHttpBufferSize()) {
+            current = WebSocketDecoderConfig.newBuilder().allowExtensions(true)
+                    .maxFramePayloadLength(options.maxHttpBufferSize()).build();
+            webSocketDecoderConfig = current;
+        }
+        return current;
+    }
+
     EngineSession newSession(HandshakeRequest request, SessionLoop loop, Transport transport) {
-        EngineSession session = new EngineSession(ids.next(), request, options, loop, transport,
-                closed -> sessions.remove(closed.id(), closed));
+        EngineSession session = new EngineSession(ids.next(), request, options, loop, transport, removeSession);
         sessions.put(session.id(), session);
         return session;
     }
