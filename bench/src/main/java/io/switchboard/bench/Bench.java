@@ -916,7 +916,10 @@ public final class Bench {
                 .append(meta.path("java").asText()).append(", node ").append(meta.path("node").asText())
                 .append(", socket.io ").append(meta.path("socket_io").asText()).append(", Switchboard ")
                 .append(meta.path("switchboard_commit").asText()).append(". Server JVM options: `")
-                .append(serverJvmOpts).append("`. Total ").append(meta.path("duration_s").asDouble())
+                .append(serverJvmOpts).append('`')
+                .append(servers.contains("switchboard-defaults") || servers.contains("switchboard-packaged")
+                        ? " (switchboard-defaults and switchboard-packaged: none, the JVM's defaults)" : "")
+                .append(". Total ").append(meta.path("duration_s").asDouble())
                 .append(" s").append(smoke ? " (SMOKE run: small counts, short phases, not a measurement)" : "")
                 .append(".\n");
         String note = meta.path("note").asText();
