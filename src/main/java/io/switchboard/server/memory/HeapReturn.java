@@ -47,6 +47,16 @@ public final class HeapReturn implements AutoCloseable {
      * run G1 or the user chose the periodic collection themselves.
      */
     public static HeapReturn start(IntSupplier connections) {
+        try {
+            return startOnG1(connections);
+        } catch (RuntimeException | LinkageError e) {
+            // a JVM without these options (not HotSpot, or one that names them otherwise): nothing to tune
+            log.debug("heap return after connect bursts not available: {}", e.toString());
+            return null;
+        }
+    }
+
+    private static HeapReturn startOnG1(IntSupplier connections) {
         HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
         GarbageCollectorMXBean young = collector("G1 Young Generation");
         if (vm == null || young == null || given(vm, "G1PeriodicGCInterval")) {
