@@ -1,7 +1,6 @@
 package io.switchboard.core;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,7 +36,7 @@ final class Client implements SessionListener {
     private final Server server;
     private final EngineSession session;
     private final FrameDecoder decoder;
-    private final Map<String, Socket> byNamespace = new HashMap<>(2);
+    private final NamespaceSockets byNamespace = new NamespaceSockets();
     /**
      * Namespaces whose CONNECT is still in the middlewares or the recovery store, each held until it settles; they
      * count against the limit.
@@ -277,7 +276,7 @@ final class Client implements SessionListener {
     /** The namespace accepted a socket of this client: the CONNECT's hold becomes the socket's. */
     void added(Socket socket) {
         settle(socket.namespace().name());
-        byNamespace.put(socket.namespace().name(), socket);
+        byNamespace.put(socket);
         if (connectTimeout != null) {
             connectTimeout.run();
             connectTimeout = null;
@@ -285,12 +284,12 @@ final class Client implements SessionListener {
     }
 
     void remove(Socket socket) {
-        byNamespace.remove(socket.namespace().name(), socket);
+        byNamespace.remove(socket);
     }
 
     /** {@code disconnect(true)}: every socket sends DISCONNECT, then the connection closes. */
     void disconnectAll() {
-        for (Socket socket : new ArrayList<>(byNamespace.values())) {
+        for (Socket socket : byNamespace.snapshot()) {
             socket.disconnect(false);
         }
         close(DisconnectReason.SERVER_NAMESPACE_DISCONNECT);
@@ -322,7 +321,7 @@ final class Client implements SessionListener {
         if (abandoned != null) {
             abandoned.values().forEach(Namespace::release);
         }
-        for (Socket socket : new ArrayList<>(byNamespace.values())) {
+        for (Socket socket : byNamespace.snapshot()) {
             socket.onClose(reason);
         }
         byNamespace.clear();

@@ -1,11 +1,12 @@
 package io.switchboard.core;
 
-import java.util.ArrayList;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +40,15 @@ public final class Socket {
             DisconnectReason.SERVER_SHUTTING_DOWN, DisconnectReason.FORCED_SERVER_CLOSE);
 
     private static final long HOLD_AFTER_CONNECT_MS = 1;
+    private static final VarHandle DATA;
+
+    static {
+        try {
+            DATA = MethodHandles.lookup().findVarHandle(Socket.class, "data", SocketData.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final String id;
     private final Namespace namespace;
@@ -46,7 +56,8 @@ public final class Socket {
     /** The client's loop, kept here so that a broadcast groups its recipients without going through the client. */
     private final SessionLoop loop;
     private final Handshake handshake;
-    private final SocketData data = new SocketData(this::stateChanged);
+    /** Made on first use (most sockets never carry data); {@link #data()} makes it. */
+    private volatile SocketData data;
     /** The private session id that lets this socket be recovered; null when recovery is off. */
     private final String pid;
     private final boolean recovered;
@@ -63,7 +74,7 @@ public final class Socket {
     private volatile boolean inOwnRoom;
 
     // lazily made: an idle socket should cost little
-    private Map<String, List<EventHandler>> handlers;
+    private EventHandlers handlers = EventHandlers.NONE;
     private List<AnyListener> anyListeners;
     private List<AnyListener> anyOutgoingListeners;
     private List<PacketMiddleware> packetMiddlewares;
@@ -105,7 +116,7 @@ public final class Socket {
         this.loop = client.loop();
         this.handshake = handshake;
         if (!session.data().isEmpty()) {
-            data.map().putAll(session.data());
+            socketData().map().putAll(session.data());
         }
         this.roomsToRestore = session.rooms();
         this.missedPackets = restored.missedPackets();
@@ -129,17 +140,27 @@ public final class Socket {
      * fetchSockets; an empty read-only map while {@link #setData} has made it another JSON value.
      */
     public Map<String, Object> data() {
-        return data.map();
+        return socketData().map();
     }
 
     /** The data as it is, any JSON value, as Node's {@code socket.data}: the object of {@link #data()} by default. */
     public Object dataValue() {
-        return data.value();
+        return socketData().value();
     }
 
     /** Replaces the data with any JSON-able value: an object (copied), a list, a string, a number, null. */
     public void setData(Object value) {
-        data.set(value);
+        socketData().set(value);
+    }
+
+    private SocketData socketData() {
+        SocketData current = data;
+        if (current == null) {
+            SocketData made = new SocketData(this::stateChanged);
+            current = (SocketData) DATA.compareAndExchange(this, null, made);
+            current = current == null ? made : current;
+        }
+        return current;
     }
 
     public boolean connected() {
@@ -215,23 +236,19 @@ public final class Socket {
     }
 
     SocketInfo info() {
-        return new SocketInfo(id, handshake, rooms(), data.snapshot());
+        SocketData current = data;
+        return new SocketInfo(id, handshake, rooms(), current == null ? Map.of() : current.snapshot());
     }
 
     // ---- listeners ----
 
     public Socket on(String event, EventHandler handler) {
-        if (handlers == null) {
-            handlers = new HashMap<>(4);
-        }
-        handlers.computeIfAbsent(event, e -> new ArrayList<>(1)).add(handler);
+        handlers = handlers.with(event, handler);
         return this;
     }
 
     public Socket off(String event, EventHandler handler) {
-        if (handlers != null && handlers.containsKey(event)) {
-            handlers.get(event).remove(handler);
-        }
+        handlers = handlers.without(event, handler);
         return this;
     }
 
@@ -704,7 +721,9 @@ public final class Socket {
     }
 
     private SessionState sessionState() {
-        return new SessionState(id, pid, rooms(), data.objectSnapshot(), connectOffset == null ? "" : connectOffset);
+        SocketData current = data;
+        return new SessionState(id, pid, rooms(), current == null ? Map.of() : current.objectSnapshot(),
+                connectOffset == null ? "" : connectOffset);
     }
 
     /**
@@ -819,12 +838,12 @@ public final class Socket {
                 guarded(HandlerKind.ANY, event.name(), () -> listener.handle(event.name(), event.args()));
             }
         }
-        List<EventHandler> list = handlers == null ? null : handlers.get(event.name());
-        if (list == null) {
-            return;
-        }
-        for (EventHandler handler : List.copyOf(list)) {
-            guarded(HandlerKind.EVENT, event.name(), () -> handler.handle(event));
+        EventHandlers registered = handlers;
+        for (int i = 0; i < registered.size(); i++) {
+            if (registered.event(i).equals(event.name())) {
+                EventHandler handler = registered.handler(i);
+                guarded(HandlerKind.EVENT, event.name(), () -> handler.handle(event));
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 
 /**
  * The door of the node: counts every TCP connection from accept to close, asks the {@link ConnectionGate} (per
@@ -15,9 +16,15 @@ final class ConnectionAdmission {
 
     private final EngineOptions options;
     private final AtomicInteger open = new AtomicInteger();
+    /** One listener for every connection (not one capturing lambda each): the channel keeps its remote address. */
+    private final ChannelFutureListener onClose;
 
     ConnectionAdmission(EngineOptions options) {
         this.options = options;
+        this.onClose = closed -> {
+            open.decrementAndGet();
+            options.connectionGate().release((InetSocketAddress) closed.channel().remoteAddress());
+        };
     }
 
     /** TCP connections open now, refused ones not counted once closed. */
@@ -34,10 +41,7 @@ final class ConnectionAdmission {
             return Verdict.REFUSED;
         }
         int count = open.incrementAndGet();
-        channel.closeFuture().addListener(closed -> {
-            open.decrementAndGet();
-            gate.release(remote);
-        });
+        channel.closeFuture().addListener(onClose);
         int max = options.maxConnections();
         if (max == 0 || count <= max) {
             return Verdict.SERVE;

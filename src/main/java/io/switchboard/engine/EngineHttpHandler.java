@@ -316,8 +316,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
         WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                scheme + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null, true,
-                options.maxHttpBufferSize()).newHandshaker(req);
+                scheme + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null,
+                server.webSocketDecoderConfig()).newHandshaker(req);
         if (handshaker == null) {
             options.observer().refused(EngineError.BAD_REQUEST, handshake);
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());

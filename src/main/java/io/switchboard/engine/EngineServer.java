@@ -32,6 +32,7 @@ import io.netty.handler.codec.compression.StandardCompressionOptions;
 import io.netty.handler.codec.http.HttpContentCompressor;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.extensions.compression.WebSocketServerCompressionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,6 +62,9 @@ public final class EngineServer {
      */
     private final Map<io.netty.channel.EventLoop, NettySessionLoop> sessionLoops = new ConcurrentHashMap<>();
     private final SessionIds ids;
+    /** One for every session (not a capturing lambda each). */
+    private final Consumer<EngineSession> removeSession = closed -> sessions.remove(closed.id(), closed);
+    private volatile WebSocketDecoderConfig webSocketDecoderConfig;
     private final ConnectionAdmission admission;
     /** Serves the sessions of the other nodes too; null without {@link EngineOptions#cluster()}. */
     private final ClusterEngine cluster;
@@ -241,9 +245,22 @@ public final class EngineServer {
         return sessionLoops.computeIfAbsent(eventLoop, NettySessionLoop::new);
     }
 
+    /**
+     * The websocket frame decoders' settings, one instance for every connection (Netty's handshaker factory would
+     * build one per handshake, kept by each connection's decoder); rebuilt if maxHttpBufferSize changes.
+     */
+    WebSocketDecoderConfig webSocketDecoderConfig() {
+        WebSocketDecoderConfig current = webSocketDecoderConfig;
+        if (current == null || current.maxFramePayloadLength() != options.maxHttpBufferSize()) {
+            current = WebSocketDecoderConfig.newBuilder().allowExtensions(true)
+                    .maxFramePayloadLength(options.maxHttpBufferSize()).build();
+            webSocketDecoderConfig = current;
+        }
+        return current;
+    }
+
     EngineSession newSession(HandshakeRequest request, SessionLoop loop, Transport transport, boolean eio3) {
-        EngineSession session = new EngineSession(ids.next(), request, options, loop, transport,
-                closed -> sessions.remove(closed.id(), closed), eio3);
+        EngineSession session = new EngineSession(ids.next(), request, options, loop, transport, removeSession, eio3);
         sessions.put(session.id(), session);
         return session;
     }

@@ -1,8 +1,9 @@
 package io.switchboard.engine;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,9 +22,26 @@ import org.slf4j.LoggerFactory;
 final class SessionInbox {
     private static final Logger log = LoggerFactory.getLogger(SessionInbox.class);
 
+    private static final VarHandle QUEUE;
+    private static final VarHandle DRAIN_SCHEDULED;
+
+    static {
+        try {
+            MethodHandles.Lookup lookup = MethodHandles.lookup();
+            QUEUE = lookup.findVarHandle(SessionInbox.class, "queue", Queue.class);
+            DRAIN_SCHEDULED = lookup.findVarHandle(SessionInbox.class, "drainScheduled", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final SessionLoop loop;
-    private final Queue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    private final AtomicBoolean drainScheduled = new AtomicBoolean();
+    /**
+     * Made when first needed: a websocket session reads every frame on its own loop, where nothing waits, so most
+     * sessions never queue anything (an idle connection should cost little).
+     */
+    private volatile Queue<Runnable> queue;
+    private volatile boolean drainScheduled;
     /** On the loop only: a task that hands in more work (re-entrance) leaves it to the drain under way. */
     private boolean draining;
 
@@ -34,18 +52,19 @@ final class SessionInbox {
     /** Runs the task on the session's loop after everything handed in before it; callable from any thread. */
     void submit(Runnable task) {
         if (!loop.inLoop()) {
-            queue.add(task);
-            if (drainScheduled.compareAndSet(false, true)) {
+            queue().add(task);
+            if (DRAIN_SCHEDULED.compareAndSet(this, false, true)) {
                 loop.execute(this::scheduledDrain);
             }
             return;
         }
         if (draining) {
-            queue.add(task);
+            queue().add(task);
             return;
         }
         Runnable first = task;
-        if (!queue.isEmpty()) {
+        Queue<Runnable> queue = this.queue;
+        if (queue != null && !queue.isEmpty()) {
             // read on the session's loop, but other loops' requests came first
             queue.add(task);
             first = queue.poll();
@@ -55,21 +74,37 @@ final class SessionInbox {
 
     private void scheduledDrain() {
         // reset first: work handed in from now on schedules another drain, work handed in before is seen below
-        drainScheduled.set(false);
+        drainScheduled = false;
         if (!draining) {
-            drainFrom(queue.poll());
+            drainFrom(queue().poll());
         }
     }
 
     private void drainFrom(Runnable first) {
         draining = true;
         try {
-            for (Runnable task = first; task != null; task = queue.poll()) {
+            for (Runnable task = first; task != null; task = next()) {
                 run(task);
             }
         } finally {
             draining = false;
         }
+    }
+
+    private Runnable next() {
+        Queue<Runnable> queue = this.queue;
+        return queue == null ? null : queue.poll();
+    }
+
+    @SuppressWarnings("unchecked")
+    private Queue<Runnable> queue() {
+        Queue<Runnable> current = queue;
+        if (current == null) {
+            Queue<Runnable> made = new ConcurrentLinkedQueue<>();
+            current = (Queue<Runnable>) QUEUE.compareAndExchange(this, null, made);
+            current = current == null ? made : current;
+        }
+        return current;
     }
 
     private static void run(Runnable task) {

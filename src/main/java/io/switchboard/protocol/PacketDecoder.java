@@ -18,7 +18,8 @@ public final class PacketDecoder implements FrameDecoder {
 
     private final PacketReader reader;
     private Packet pending; // the text part of a binary packet, while its attachments arrive
-    private final List<byte[]> received = new ArrayList<>();
+    /** The attachments received so far; made for the first binary packet (most connections never send one). */
+    private List<byte[]> received;
 
     /** A decoder with a private {@link PacketReader} using {@link DecoderLimits#DEFAULTS}. */
     public PacketDecoder() {
@@ -61,6 +62,9 @@ public final class PacketDecoder implements FrameDecoder {
         if (pending == null) {
             throw new PacketDecodingException("got binary data when not reconstructing a packet");
         }
+        if (received == null) {
+            received = new ArrayList<>();
+        }
         received.add(attachment);
         if (received.size() < pending.attachments()) {
             return null;
@@ -79,7 +83,9 @@ public final class PacketDecoder implements FrameDecoder {
     /** Drops a partially received binary packet; the decoder can be used again afterwards. */
     public void reset() {
         pending = null;
-        received.clear();
+        if (received != null) {
+            received.clear();
+        }
     }
 
     /** Same as {@link #reset()}; named after the reference decoder's method, called when the connection closes. */

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
+import io.switchboard.server.memory.HeapReturn;
 import picocli.CommandLine;
 
 /**
@@ -31,6 +32,8 @@ public final class Main {
             System.exit(result.exitCode());
         }
         SwitchboardServer server = result.server();
+        // this process is the node: its JVM may be tuned for it (never by SwitchboardServer, which tests embed)
+        HeapReturn.start(() -> server.server().engine().connectionCount());
         installDrainOnSignals(server);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             org.slf4j.LoggerFactory.getLogger(Main.class).info("stopping");

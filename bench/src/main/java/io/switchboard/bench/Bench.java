@@ -143,6 +143,9 @@ public final class Bench {
         log("== " + name + ": " + runs + " run(s) of " + servers + ", interleaved");
         for (int run = 1; run <= runs; run++) {
             for (String server : servers) {
+                if (server.equals("switchboard-packaged") && !name.startsWith("idle")) {
+                    continue; // the packaged server has no bench handlers: idle scenarios only
+                }
                 log("-- " + name + " / " + server + " / run " + run);
                 try {
                     Map<String, Double> m = switch (name) {
@@ -198,13 +201,16 @@ public final class Bench {
         int port = Procs.freePort();
         List<String> cmd = new ArrayList<>();
         switch (server) {
-            case "switchboard", "switchboard-base" -> {
-                Path jar = server.equals("switchboard") ? sbJar : sbBaseJar;
+            case "switchboard", "switchboard-base", "switchboard-defaults" -> {
+                Path jar = server.equals("switchboard-base") ? sbBaseJar : sbJar;
                 if (jar == null) {
                     throw new IllegalArgumentException("switchboard-base needs BENCH_BASE_JAR (an earlier switchboard.jar)");
                 }
                 cmd.add(javaBin());
-                cmd.addAll(List.of(serverJvmOpts.trim().split("\\s+")));
+                if (!server.equals("switchboard-defaults")) {
+                    // the defaults variant is the library as an application embeds it: the JVM's own defaults
+                    cmd.addAll(List.of(serverJvmOpts.trim().split("\\s+")));
+                }
                 cmd.addAll(jvmExtra);
                 if (jfr) {
                     Files.createDirectories(home.resolve("target/jfr"));
@@ -217,6 +223,9 @@ public final class Bench {
                 cmd.add(javaBin());
                 cmd.addAll(List.of(serverJvmOpts.trim().split("\\s+")));
                 cmd.addAll(List.of("-cp", classes + ":" + lib + "/*", "io.switchboard.bench.server.RawNettyServer"));
+            }
+            case "switchboard-packaged" -> {
+                return startPackaged(port, tag);
             }
             case "node" -> cmd.addAll(List.of(System.getProperty("bench.node", "node"), "--expose-gc",
                     home.resolve("node-server/server.mjs").toString()));
@@ -232,6 +241,44 @@ public final class Bench {
             throw e;
         }
         return p;
+    }
+
+    /**
+     * The packaged server exactly as the README's first command starts it, {@code java -jar target/switchboard.jar}
+     * with no JVM option and no configuration file, on a free port; the one change is {@code /} exempted from
+     * authentication (the generator sends no token). It has none of the bench handlers, so it runs only the idle
+     * scenarios; its heap figures come from {@code jcmd} (it has no {@code /bench/gc}).
+     */
+    private ServerProc startPackaged(int port, String tag) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", sbJar.toString()));
+        Map<String, String> env = Map.of("SWITCHBOARD_PORT", Integer.toString(port), "SWITCHBOARD_HOST", "127.0.0.1",
+                "SWITCHBOARD_AUTH_EXEMPT_NAMESPACES", "/");
+        ServerProc p = new ServerProc("switchboard-packaged", cmd, env, port,
+                logs.resolve(tag + "-switchboard-packaged.log"));
+        try {
+            p.awaitReady(60);
+        } catch (Exception e) {
+            p.stop();
+            throw e;
+        }
+        return p;
+    }
+
+    /** Heap figures of a server: its {@code /bench/gc} route, else (a JVM without it) {@code jcmd}'s histogram. */
+    private static JsonNode gcReport(ServerProc s) {
+        if (!s.name.equals("switchboard-packaged")) {
+            return httpGet(s.port, "/bench/gc");
+        }
+        // GC.class_histogram collects first: its total is the live heap
+        String histogram = Procs.capture(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(s.pid), "GC.class_histogram"));
+        for (String line : histogram.lines().toList()) {
+            String[] f = line.trim().split("\\s+");
+            if (f.length >= 3 && f[0].equals("Total")) {
+                return JSON.createObjectNode().put("heap_used", Long.parseLong(f[2]));
+            }
+        }
+        return JSON.createObjectNode();
     }
 
     private GenProc startGen(String tag, String... genArgs) throws IOException {
@@ -279,13 +326,17 @@ public final class Bench {
         List<GenProc> gens = new ArrayList<>();
         try {
             Thread.sleep(1000);
-            JsonNode gc0 = httpGet(s.port, "/bench/gc");
+            JsonNode gc0 = gcReport(s);
             Thread.sleep(500);
             long rss0 = ProcStat.rssBytes(s.pid);
             int fds0 = ProcStat.openFds(s.pid);
             long maxFiles = ProcStat.maxOpenFiles(s.pid);
             // the largest count that fits under the server's open-file limit, leaving room for what it opens later
             long budget = maxFiles > 0 ? maxFiles - fds0 - 100 : Long.MAX_VALUE;
+            if (server.equals("switchboard-packaged") && maxFiles > 0) {
+                // its own cap (limits.maxConnections 0): 90 % of the descriptor limit, refused beyond it
+                budget = Math.min(budget, maxFiles * 9 / 10 - fds0 - 100);
+            }
             int n = (int) Math.min(requested, budget);
             int count = (n + perGen - 1) / perGen;
             long connectBound = 30 + n / 200;
@@ -318,7 +369,7 @@ public final class Bench {
             Thread.sleep((long) (args.dbl("settle-s", smoke ? 1 : 3) * 1000));
             long rss1 = ProcStat.rssBytes(s.pid);
             int fds1 = ProcStat.openFds(s.pid);
-            JsonNode gc1 = httpGet(s.port, "/bench/gc");
+            JsonNode gc1 = gcReport(s);
             Thread.sleep(1000);
             long rss2 = ProcStat.rssBytes(s.pid);
             for (GenProc g : gens) {
@@ -592,6 +643,14 @@ public final class Bench {
                 true),
         new Target("idle memory per connection (RSS)", "idle-20k", "rss_per_conn_kb", "switchboard", "node", 0.6,
                 true),
+        new Target("idle RSS per connection, packaged server as the README starts it", "idle-20k", "rss_per_conn_kb",
+                "switchboard-packaged", "node", 0.5, true),
+        new Target("idle RSS per connection, library with the JVM's defaults", "idle-20k", "rss_per_conn_kb",
+                "switchboard-defaults", "node", 0.7, true),
+        new Target("fan-out CPU per delivery at the fixed rate, JVM defaults", "fanout-5k",
+                "fixed_server_cpu_us_per_delivery", "switchboard-defaults", "node", 0.8, true),
+        new Target("fan-out CPU per delivery at the fixed rate, JVM defaults", "fanout-1k",
+                "fixed_server_cpu_us_per_delivery", "switchboard-defaults", "node", 0.6, true),
         new Target("server CPU per delivery", "fanout-1k", "server_cpu_us_per_delivery", "switchboard", "node", 0.5,
                 true),
         new Target("server CPU per delivery", "fanout-5k", "server_cpu_us_per_delivery", "switchboard", "node", 0.5,
@@ -857,7 +916,10 @@ public final class Bench {
                 .append(meta.path("java").asText()).append(", node ").append(meta.path("node").asText())
                 .append(", socket.io ").append(meta.path("socket_io").asText()).append(", Switchboard ")
                 .append(meta.path("switchboard_commit").asText()).append(". Server JVM options: `")
-                .append(serverJvmOpts).append("`. Total ").append(meta.path("duration_s").asDouble())
+                .append(serverJvmOpts).append('`')
+                .append(servers.contains("switchboard-defaults") || servers.contains("switchboard-packaged")
+                        ? " (switchboard-defaults and switchboard-packaged: none, the JVM's defaults)" : "")
+                .append(". Total ").append(meta.path("duration_s").asDouble())
                 .append(" s").append(smoke ? " (SMOKE run: small counts, short phases, not a measurement)" : "")
                 .append(".\n");
         String note = meta.path("note").asText();

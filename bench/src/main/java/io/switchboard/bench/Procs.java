@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +47,10 @@ final class Procs {
         }
     }
 
-    /** A server process that prints "READY <port>" once it listens. */
+    /**
+     * A server process that prints "READY <port>" once it listens (the bench servers), or the packaged server's
+     * "Switchboard ... listening on host:port" line.
+     */
     static final class ServerProc {
         final String name;
         final Process process;
@@ -57,11 +61,17 @@ final class Procs {
         private final StringBuilder tail = new StringBuilder();
 
         ServerProc(String name, List<String> command, int port, Path log) throws IOException {
+            this(name, command, Map.of(), port, log);
+        }
+
+        ServerProc(String name, List<String> command, Map<String, String> env, int port, Path log)
+                throws IOException {
             this.name = name;
             this.port = port;
             this.log = log;
             Files.createDirectories(log.getParent());
             ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+            pb.environment().putAll(env);
             this.process = pb.start();
             LIVE.add(process);
             this.pid = process.pid();
@@ -82,6 +92,8 @@ final class Procs {
                         }
                         if (line.startsWith("READY ")) {
                             ready.complete(Integer.parseInt(line.substring(6).trim()));
+                        } else if (line.startsWith("Switchboard ") && line.contains(" listening on ")) {
+                            ready.complete(port);
                         }
                     }
                 } catch (IOException e) {

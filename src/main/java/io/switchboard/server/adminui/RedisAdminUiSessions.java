@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 
 import io.lettuce.core.SetArgs;
-import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 
 /**
  * Sessions in Redis, shared by every node: the key {@code <prefix>#<sessionId>} holding "1" with the session
@@ -13,11 +13,11 @@ import io.lettuce.core.api.async.RedisAsyncCommands;
  * opens Switchboard nodes too, and back.
  */
 public final class RedisAdminUiSessions implements AdminUiSessions {
-    private final RedisAsyncCommands<String, byte[]> redis;
+    private final RedisClusterAsyncCommands<String, byte[]> redis;
     private final String prefix;
     private final long durationSeconds;
 
-    public RedisAdminUiSessions(RedisAsyncCommands<String, byte[]> redis, String prefix, long durationSeconds) {
+    public RedisAdminUiSessions(RedisClusterAsyncCommands<String, byte[]> redis, String prefix, long durationSeconds) {
         this.redis = redis;
         this.prefix = prefix;
         this.durationSeconds = durationSeconds;

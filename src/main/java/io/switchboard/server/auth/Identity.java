@@ -13,11 +13,14 @@ import io.switchboard.server.rooms.RoomNames;
  * exempt from authentication is anonymous (no user id, no claims).
  */
 public record Identity(String userId, String name, List<String> orgs, Set<String> roles, Map<String, Object> claims) {
+    /** One for every anonymous socket: it is immutable, and idle sockets hold theirs. */
+    private static final Identity ANONYMOUS = new Identity(null, null, List.of(), Set.of(), Map.of());
+
     /** The key of the claims in {@code socket.data()}. */
     public static final String DATA_KEY = "user";
 
     public static Identity anonymous() {
-        return new Identity(null, null, List.of(), Set.of(), Map.of());
+        return ANONYMOUS;
     }
 
     public static Identity of(Map<String, Object> claims, ClaimNames names) {

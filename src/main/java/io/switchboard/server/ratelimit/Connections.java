@@ -54,18 +54,21 @@ final class Connections {
      * authentication may complete on another thread.
      */
     final class Budget {
-        private final TokenBucket events;
+        /*
+         * The event and failed-authentication buckets are made when first drawn on: a bucket starts full, so one
+         * made then is the one made at the connect would be by that time, and an idle connection (most of them)
+         * carries neither.
+         */
+        private TokenBucket events;
         private Map<String, TokenBucket> perEvent;   // created on the first event with its own limit
         private final TokenBucket connects;
-        private final TokenBucket authFailures;
+        private TokenBucket authFailures;
         int violations;
         long windowStart;
         boolean closing;
 
         private Budget(long now) {
-            this.events = new TokenBucket(settings.defaults().perSecond(), settings.defaults().burst(), now);
             this.connects = bucket(settings.connects(), now);
-            this.authFailures = bucket(settings.authFailures(), now);
         }
 
         private static TokenBucket bucket(RateLimitSettings.Limit limit, long now) {
@@ -76,6 +79,9 @@ final class Connections {
         TokenBucket events(String name, long now) {
             RateLimitSettings.Limit limit = settings.events().isEmpty() ? null : settings.events().get(name);
             if (limit == null) {
+                if (events == null) {
+                    events = new TokenBucket(settings.defaults().perSecond(), settings.defaults().burst(), now);
+                }
                 return events;
             }
             if (perEvent == null) {
@@ -100,6 +106,9 @@ final class Connections {
         }
 
         synchronized void authFailed(long now) {
+            if (authFailures == null) {
+                authFailures = bucket(settings.authFailures(), now);
+            }
             take(authFailures, now);
         }
 

@@ -22,6 +22,7 @@ public final class SwitchboardBenchServer {
     }
 
     public static void main(String[] argv) throws Exception {
+        useServerLogging();
         Args args = new Args(argv);
         ServerSupport.boundLifetime(args.integer("max-lifetime-s", 900));
         ServerOptions options = new ServerOptions();
@@ -44,5 +45,21 @@ public final class SwitchboardBenchServer {
         // no shutdown hook: the harness kills the process once its clients are gone, nothing is left to save
         System.out.println("READY " + address.getPort());
         System.out.flush();
+    }
+
+    /**
+     * Logs as the packaged server does (INFO, Netty at WARN): the jar on this classpath is the shaded server jar,
+     * which carries logback but, since the library split, no root {@code logback.xml}; without a configuration
+     * logback logs everything at DEBUG to stdout, three lines per connection, which would be measured as
+     * Switchboard's cost (about 4 KiB of garbage per connect). An earlier jar with its own root
+     * {@code logback.xml} is left as it is. Must run before anything logs.
+     */
+    private static void useServerLogging() {
+        ClassLoader loader = SwitchboardBenchServer.class.getClassLoader();
+        String bundled = "io/switchboard/server/logback-server.xml";
+        if (System.getProperty("logback.configurationFile") == null && loader.getResource("logback.xml") == null
+                && loader.getResource(bundled) != null) {
+            System.setProperty("logback.configurationFile", bundled);
+        }
     }
 }
