@@ -22,6 +22,9 @@ class BroadcastShardedOnRedisClusterTest extends BroadcastClusterTest {
         join(0, a, "r1");
         join(1, b, "r1", "r2");
         join(2, c, "r2", "x");
+        // a node subscribes to a room's shard channel when the room appears there: publish once Redis counts them
+        cluster.awaitShardNumsub(cluster.key + "#/#r1#", 2);
+        cluster.awaitShardNumsub(cluster.key + "#/#r2#", 2);
         server(0).to("r1").emit("one-room");
         server(0).to("r1", "r2").emit("two-rooms");
         server(0).to("r2").except("x").emit("except");
