@@ -17,12 +17,12 @@
 // Nothing sleeps to synchronise: every wait is on an event or a condition, with a deadline.
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import net from "node:net";
 import { io } from "socket.io-client";
 import { freePort, nginxExecutable, startNginx, until } from "./support/nginx.mjs";
 import { startJava } from "./support/server.mjs";
 import { FIXTURE_CLASS, Inbox, once } from "./support/clients.mjs";
 import { startProxy } from "./support/proxy.mjs";
+import { assertRedis } from "./support/redis.mjs";
 
 const REDIS_URL = process.env.REDIS_URL || "redis://127.0.0.1:6379";
 const KEY = `e2e-any-node-${process.pid}-${Date.now()}`;
@@ -34,29 +34,6 @@ const MODES = {
 const ROOM = "everyone";
 const WAIT = 10_000;
 
-async function assertRedis(url) {
-  const { hostname, port } = new URL(url);
-  const answer = await new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port || 6379), hostname || "127.0.0.1");
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error("no answer"));
-    }, 3000);
-    socket.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    socket.on("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (data) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(data.toString());
-    });
-  }).catch((error) => {
-    throw new Error(`cluster-any-node test needs Redis at ${url} (REDIS_URL): ${error.message}`);
-  });
-  assert.match(answer, /PONG/);
-}
 
 let nodes = [];
 let nginx;
@@ -114,7 +91,7 @@ function call(c, event, ...args) {
 }
 
 before(async () => {
-  await assertRedis(REDIS_URL);
+  await assertRedis(REDIS_URL, "cluster-any-node test");
   nginxExecutable();
   redisProxy = await startProxy(Number(new URL(REDIS_URL).port || 6379));
   const args = ["--redis", `redis://127.0.0.1:${redisProxy.port}`, "--redis-key", KEY, "--cluster-engine", "true", "--recovery", "60000",

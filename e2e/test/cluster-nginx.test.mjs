@@ -19,12 +19,12 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
-import net from "node:net";
 import { io } from "socket.io-client";
 import parsePrometheusTextFormat from "parse-prometheus-text-format";
 import { freePort, nginxExecutable, startNginx, until } from "./support/nginx.mjs";
 import { once } from "./support/clients.mjs";
 import { api, claims, signJwt, startSwitchboard, unique, yaml } from "./server-support.mjs";
+import { assertRedis } from "./support/redis.mjs";
 
 const SECRET = "e2e-cluster-nginx-secret-long-enough-for-hmac-sha-256";
 const API_KEY = "e2e-cluster-nginx-api-key";
@@ -62,30 +62,6 @@ function addressesFor(peer, count, taken) {
   return result;
 }
 
-/** Fails loudly when Redis does not answer PING. */
-async function assertRedis(url) {
-  const { hostname, port } = new URL(url);
-  const answer = await new Promise((resolve, reject) => {
-    const socket = net.connect(Number(port || 6379), hostname || "127.0.0.1");
-    const timer = setTimeout(() => {
-      socket.destroy();
-      reject(new Error("no answer"));
-    }, 3000);
-    socket.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    socket.on("connect", () => socket.write("PING\r\n"));
-    socket.on("data", (data) => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve(data.toString());
-    });
-  }).catch((error) => {
-    throw new Error(`cluster-nginx test needs Redis at ${url} (REDIS_URL): ${error.message}`);
-  });
-  assert.match(answer, /PONG/, `Redis at ${url} answered ${JSON.stringify(answer)} to PING`);
-}
 
 /** The Prometheus text of a node's /metrics, parsed; also checks the content type. */
 async function metrics(node) {
@@ -196,7 +172,7 @@ let ghost; // a user of node 3 that does not reconnect
 let watcher; // a websocket client of node 1 that sees every room message
 
 before(async () => {
-  await assertRedis(REDIS_URL);
+  await assertRedis(REDIS_URL, "cluster-nginx test");
   nginxExecutable();
   const config = yaml({
     auth: { secret: SECRET },

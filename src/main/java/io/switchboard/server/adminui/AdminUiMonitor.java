@@ -11,15 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import io.switchboard.core.HandlerKind;
 import io.switchboard.core.Namespace;
+import io.switchboard.core.ForwardingServerObserver;
 import io.switchboard.core.ServerObserver;
 import io.switchboard.core.Socket;
 import io.switchboard.engine.EngineObserver;
 import io.switchboard.engine.EngineSession;
 import io.switchboard.engine.ForwardingEngineObserver;
 import io.switchboard.engine.OutboundPacket;
-import io.switchboard.protocol.PacketType;
 
 /**
  * What the Admin UI is told about this node, heard from the engine and the core: the aggregated events of
@@ -192,7 +191,7 @@ public final class AdminUiMonitor {
 
     /** The server observer that hears sockets, rooms and messages, then passes them on. */
     public ServerObserver observing(ServerObserver next) {
-        return new ServerObserver() {
+        return new ForwardingServerObserver(next) {
             @Override
             public void connected(Socket socket, boolean recovered) {
                 AdminUiMonitor.this.connected(socket);
@@ -203,26 +202,6 @@ public final class AdminUiMonitor {
             public void disconnected(Socket socket, String reason) {
                 AdminUiMonitor.this.disconnected(socket, reason);
                 next.disconnected(socket, reason);
-            }
-
-            @Override
-            public void connectRefused(String namespace, String reason) {
-                next.connectRefused(namespace, reason);
-            }
-
-            @Override
-            public void packetIn(PacketType type) {
-                next.packetIn(type);
-            }
-
-            @Override
-            public void packetsOut(PacketType type, int count) {
-                next.packetsOut(type, count);
-            }
-
-            @Override
-            public void eventIn(String namespace, String event) {
-                next.eventIn(namespace, event);
             }
 
             @Override
@@ -248,26 +227,6 @@ public final class AdminUiMonitor {
             public void roomLeft(String namespace, String room, String socketId) {
                 room("room_left", namespace, room, socketId);
                 next.roomLeft(namespace, room, socketId);
-            }
-
-            @Override
-            public void broadcast(int recipients) {
-                next.broadcast(recipients);
-            }
-
-            @Override
-            public void ackRoundTrip(long nanos) {
-                next.ackRoundTrip(nanos);
-            }
-
-            @Override
-            public void volatileDropped() {
-                next.volatileDropped();
-            }
-
-            @Override
-            public void handlerError(HandlerKind kind) {
-                next.handlerError(kind);
             }
         };
     }

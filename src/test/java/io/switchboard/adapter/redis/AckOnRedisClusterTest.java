@@ -4,10 +4,6 @@ package io.switchboard.adapter.redis;
 class AckOnRedisClusterTest extends AckClusterTest {
     @Override
     protected void topology(RedisAdapterOptions options) {
-        try {
-            options.url(LocalRedisCluster.get().url());
-        } catch (Exception e) {
-            throw new AssertionError("the test's Redis could not be started", e);
-        }
+        options.url(LocalRedisCluster.startedUrl());
     }
 }

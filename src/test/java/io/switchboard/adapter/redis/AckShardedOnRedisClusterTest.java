@@ -4,11 +4,7 @@ package io.switchboard.adapter.redis;
 class AckShardedOnRedisClusterTest extends AckClusterTest {
     @Override
     protected void topology(RedisAdapterOptions options) {
-        try {
-            options.url(LocalRedisCluster.get().url());
-        } catch (Exception e) {
-            throw new AssertionError("the test's Redis could not be started", e);
-        }
+        options.url(LocalRedisCluster.startedUrl());
         options.sharded(true);
     }
 

@@ -32,6 +32,15 @@ public final class LocalRedisCluster {
     }
 
     /** The URL of the adapter's form: every node as a seed. */
+    /** The running one's URL, started now if it is not; a test cannot go on without it. */
+    public static String startedUrl() {
+        try {
+            return get().url();
+        } catch (Exception e) {
+            throw new AssertionError("the test's Redis could not be started", e);
+        }
+    }
+
     public String url() {
         return "redis-cluster://" + ports().stream().map(port -> "127.0.0.1:" + port)
                 .collect(Collectors.joining(","));

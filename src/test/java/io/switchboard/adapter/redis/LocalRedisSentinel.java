@@ -31,6 +31,15 @@ public final class LocalRedisSentinel {
     }
 
     /** Lettuce's Sentinel form, which the adapter takes as it is. */
+    /** The running one's URL, started now if it is not; a test cannot go on without it. */
+    public static String startedUrl() {
+        try {
+            return get().url();
+        } catch (Exception e) {
+            throw new AssertionError("the test's Redis could not be started", e);
+        }
+    }
+
     public String url() {
         return "redis-sentinel://" + String.join(",", SENTINEL_PORTS.stream().map(p -> "127.0.0.1:" + p).toList())
                 + "#" + MASTER;

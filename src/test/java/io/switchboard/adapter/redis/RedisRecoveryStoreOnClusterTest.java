@@ -4,10 +4,6 @@ package io.switchboard.adapter.redis;
 class RedisRecoveryStoreOnClusterTest extends RedisRecoveryStoreTest {
     @Override
     protected String url() {
-        try {
-            return LocalRedisCluster.get().url();
-        } catch (Exception e) {
-            throw new AssertionError("the test's Redis could not be started", e);
-        }
+        return LocalRedisCluster.startedUrl();
     }
 }

@@ -4,10 +4,6 @@ package io.switchboard.adapter.redis;
 class RedisRecoveryStoreOnSentinelTest extends RedisRecoveryStoreTest {
     @Override
     protected String url() {
-        try {
-            return LocalRedisSentinel.get().url();
-        } catch (Exception e) {
-            throw new AssertionError("the test's Redis could not be started", e);
-        }
+        return LocalRedisSentinel.startedUrl();
     }
 }

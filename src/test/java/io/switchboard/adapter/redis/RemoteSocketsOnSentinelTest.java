@@ -4,10 +4,6 @@ package io.switchboard.adapter.redis;
 class RemoteSocketsOnSentinelTest extends RemoteSocketsClusterTest {
     @Override
     protected void topology(RedisAdapterOptions options) {
-        try {
-            options.url(LocalRedisSentinel.get().url());
-        } catch (Exception e) {
-            throw new AssertionError("the test's Redis could not be started", e);
-        }
+        options.url(LocalRedisSentinel.startedUrl());
     }
 }

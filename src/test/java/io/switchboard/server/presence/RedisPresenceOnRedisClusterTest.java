@@ -16,13 +16,7 @@ import org.junit.jupiter.api.Test;
 class RedisPresenceOnRedisClusterTest extends RedisPresenceClusterTest {
     @Override
     protected PresenceTestSupport support() {
-        return new PresenceTestSupport(() -> {
-            try {
-                return LocalRedisCluster.get().url();
-            } catch (Exception e) {
-                throw new AssertionError("the Redis Cluster could not be started", e);
-            }
-        });
+        return new PresenceTestSupport(LocalRedisCluster::startedUrl);
     }
 
     /**
