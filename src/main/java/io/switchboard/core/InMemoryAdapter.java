@@ -182,6 +182,15 @@ public class InMemoryAdapter implements Adapter {
     }
 
     /**
+     * Whether a broadcast to the room may have a recipient here: it has a member, or a join queued on some loop has
+     * not run yet (it will have run when the broadcast's part reaches that loop). For cluster adapters that drop
+     * messages nobody here wants before decoding them.
+     */
+    public boolean mayHaveRoom(String room) {
+        return hasRoom(room) || namespace.roomChanges().queuedAnywhere();
+    }
+
+    /**
      * Whether the room has a member on this node (on any loop); cheap, for cluster adapters that filter incoming
      * messages and follow the rooms that exist here.
      */

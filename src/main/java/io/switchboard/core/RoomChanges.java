@@ -39,6 +39,16 @@ final class RoomChanges {
         return true;
     }
 
+    /** Whether a change to rooms on any loop was queued and has not run yet. */
+    boolean queuedAnywhere() {
+        for (AtomicInteger count : queued.values()) {
+            if (count.get() > 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether a change to rooms on that loop was queued and has not run yet. */
     boolean queuedOn(SessionLoop loop) {
         AtomicInteger count = queued.get(loop);

@@ -172,7 +172,7 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
             link.malformed(channel, "not a broadcast channel of " + namespace.name());
             return;
         }
-        boolean noRecipient = !room.isEmpty() && !hasRoom(room);
+        boolean noRecipient = !room.isEmpty() && !mayHaveRoom(room);
         // a node logging for recovery must see every packet of every node, in order, to know how far it got in
         // each node's log (RecoveryOffset), even those it has no recipient for
         if (noRecipient && !(namespace.recovery() instanceof RedisRecoveryStore)) {
