@@ -32,13 +32,16 @@ import io.switchboard.bench.Procs.ServerProc;
  * java ... io.switchboard.bench.Bench [scenario...] [--runs 3] [--servers switchboard,node,raw] [--smoke]
  * </pre>
  *
- * Scenarios: idle-10k, idle-20k, fanout-1k, fanout-5k, echo, cluster-fanout (all when none is named). See
+ * Scenarios: idle-10k, idle-20k, fanout-1k, fanout-5k, echo, cluster-fanout (all when none is named), and
+ * cluster-fanout-rc (only when named). See
  * bench/README.md for what each measures and how.
  */
 public final class Bench {
     static final ObjectMapper JSON = new ObjectMapper();
     static final List<String> ALL = List.of("idle-10k", "idle-20k", "fanout-1k", "fanout-5k", "echo",
             "cluster-fanout");
+    /** Run only when named: they start a Redis Cluster and take several minutes. */
+    static final List<String> BY_NAME = List.of("cluster-fanout-rc");
     static final List<String> SERVERS = List.of("switchboard", "node", "raw");
 
     private final Args args;
@@ -93,8 +96,8 @@ public final class Bench {
             scenarios = ALL;
         }
         for (String s : scenarios) {
-            if (!ALL.contains(s)) {
-                System.err.println("unknown scenario " + s + "; known: " + ALL);
+            if (!ALL.contains(s) && !BY_NAME.contains(s)) {
+                System.err.println("unknown scenario " + s + "; known: " + ALL + " and " + BY_NAME);
                 System.exit(2);
             }
         }
@@ -138,6 +141,10 @@ public final class Bench {
     private void scenario(String name) throws Exception {
         if (name.equals("cluster-fanout")) {
             cluster();
+            return;
+        }
+        if (name.equals("cluster-fanout-rc")) {
+            clusterOnRedisCluster();
             return;
         }
         log("== " + name + ": " + runs + " run(s) of " + servers + ", interleaved");
@@ -457,12 +464,19 @@ public final class Bench {
         m.put("server_cpu_util", max.path("server_cpu_util").asDouble());
         m.put("gen_cpu_util", max.path("gen_cpu_util").asDouble());
         m.put("gen_cpu_us_per_delivery", max.path("gen_cpu_us_per_op").asDouble());
+        if (max.has("redis_cpu_s")) {
+            m.put("redis_cpu_us_per_delivery", max.path("redis_cpu_us_per_op").asDouble());
+            m.put("redis_cpu_util", max.path("redis_cpu_util").asDouble());
+        }
         if (!fixed.isMissingNode()) {
             m.put("fixed_deliveries_per_s", fixed.path("deliveries_per_s").asDouble());
             m.put("fixed_p50_ms", fixed.path("p50_ms").asDouble());
             m.put("fixed_p99_ms", fixed.path("p99_ms").asDouble());
             m.put("fixed_p999_ms", fixed.path("p999_ms").asDouble());
             m.put("fixed_server_cpu_us_per_delivery", fixed.path("server_cpu_us_per_op").asDouble());
+            if (fixed.has("redis_cpu_s")) {
+                m.put("fixed_redis_cpu_us_per_delivery", fixed.path("redis_cpu_us_per_op").asDouble());
+            }
         }
         m.put("dropped", r.path("dropped").asDouble());
         m.put("mismatches", r.path("mismatches").asDouble());
@@ -515,76 +529,21 @@ public final class Bench {
 
     private void cluster() throws Exception {
         String name = "cluster-fanout";
-        if (!hasRedisAdapter()) {
-            skip(name, "no redis adapter");
-            return;
-        }
-        String redisBin = System.getProperty("bench.redis", "redis-server");
-        if (Procs.capture(List.of(redisBin, "--version")).isEmpty()) {
-            skip(name, "no redis-server binary");
+        String redisBin = redisBinary(name);
+        if (redisBin == null) {
             return;
         }
         int clients = n(1_000, 100);
-        int redisPort = Procs.freePort();
-        ServerProc redis = new ServerProc("redis", List.of("bash", "-c",
-                "echo READY " + redisPort + "; exec " + redisBin + " --port " + redisPort
-                        + " --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes"),
-                redisPort, logs.resolve("cluster-redis.log"));
+        BenchRedis redis = BenchRedis.single(redisBin, logs);
         try {
-            redis.awaitReady(10);
-            waitForPort(redisPort, 10);
-            String redisUri = "redis://127.0.0.1:" + redisPort;
             log("== " + name + ": " + runs + " run(s) of single node vs two nodes over Redis, " + clients
                     + " clients");
             for (int run = 1; run <= runs; run++) {
                 for (String variant : List.of("single", "cluster")) {
                     String label = "switchboard-" + variant;
-                    log("-- " + name + " / " + label + " / run " + run);
-                    List<ServerProc> nodes = new ArrayList<>();
-                    GenProc g = null;
-                    try {
-                        String tag = name + "-r" + run + "-" + variant;
-                        if (variant.equals("single")) {
-                            nodes.add(startServer("switchboard", tag + "-a"));
-                        } else {
-                            // two nodes sharing this machine get half its cores each, as two containers
-                            // limited to them would: their default event loop, GC and compiler thread counts
-                            // follow
-                            List<String> share = List.of("-XX:ActiveProcessorCount="
-                                    + Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
-                            nodes.add(startServer("switchboard", tag + "-a", share, "--redis", redisUri));
-                            nodes.add(startServer("switchboard", tag + "-b", share, "--redis", redisUri));
-                        }
-                        StringBuilder urls = new StringBuilder();
-                        StringBuilder pids = new StringBuilder();
-                        for (ServerProc p : nodes) {
-                            urls.append(urls.length() == 0 ? "" : ",").append("127.0.0.1:").append(p.port);
-                            pids.append(pids.length() == 0 ? "" : ",").append(p.pid);
-                        }
-                        if (variant.equals("cluster")) {
-                            pids.append(',').append(redis.pid); // the cluster's CPU includes Redis's
-                        }
-                        g = startGen(tag, fanoutArgs(urls.toString(), clients, pids.toString()));
-                        g.await("ready", 90);
-                        record(name, label, run, fanoutMetrics(g.await("result", fanoutBound(clients))));
-                    } catch (Exception e) {
-                        recordError(name, label, run, e);
-                        if (variant.equals("cluster") && e.getMessage() != null
-                                && e.getMessage().contains("RedisAdapterPlug")) {
-                            skip(name, "redis adapter present but not wired into the bench: "
-                                    + e.getMessage().lines().filter(l -> l.contains("RedisAdapterPlug"))
-                                    .findFirst().orElse(""));
-                            return;
-                        }
-                    } finally {
-                        if (g != null) {
-                            g.stop();
-                        }
-                        for (ServerProc p : nodes) {
-                            p.stop();
-                        }
+                    if (!clusterRun(name, label, run, clients, variant.equals("single") ? null : redis, false)) {
+                        return;
                     }
-                    Thread.sleep(smoke ? 300 : 1000);
                 }
             }
         } finally {
@@ -592,15 +551,140 @@ public final class Bench {
         }
     }
 
-    private static void waitForPort(int port, int seconds) throws InterruptedException {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket(InetAddress.getByName("127.0.0.1"), port)) {
-                return;
-            } catch (IOException e) {
-                Thread.sleep(50);
+    /**
+     * The cross-node fan-out of {@code cluster-fanout} on a Redis Cluster of its own (3 masters by default,
+     * {@code --rc-masters}, {@code --rc-replicas}) against one Redis, in classic and sharded mode
+     * ({@code --rc-modes classic,sharded}), interleaved. Labels: {@code switchboard-redis[-sharded]} (one Redis),
+     * {@code switchboard-rc[-sharded]} (the Redis Cluster).
+     */
+    private void clusterOnRedisCluster() throws Exception {
+        String name = "cluster-fanout-rc";
+        String redisBin = redisBinary(name);
+        if (redisBin == null) {
+            return;
+        }
+        String redisCli = System.getProperty("bench.redisCli", "redis-cli");
+        if (Procs.capture(List.of(redisCli, "--version")).isEmpty()) {
+            skip(name, "no redis-cli binary");
+            return;
+        }
+        int clients = n(1_000, 100);
+        int masters = args.integer("rc-masters", 3);
+        int replicas = args.integer("rc-replicas", 0);
+        List<String> modes = List.of(args.str("rc-modes", "classic,sharded").split(","));
+        BenchRedis single = null;
+        BenchRedis rc = null;
+        try {
+            single = BenchRedis.single(redisBin, logs);
+            rc = BenchRedis.cluster(redisBin, redisCli, masters, replicas, logs,
+                    home.resolve("target/redis-cluster-" + ProcessHandle.current().pid()));
+            log("== " + name + ": " + runs + " run(s) of two nodes over one Redis vs a Redis Cluster of " + masters
+                    + " masters x " + (1 + replicas) + ", modes " + modes + ", " + clients + " clients");
+            for (int run = 1; run <= runs; run++) {
+                for (String mode : modes) {
+                    boolean sharded = mode.equals("sharded");
+                    String suffix = sharded ? "-sharded" : "";
+                    if (!clusterRun(name, "switchboard-redis" + suffix, run, clients, single, sharded)
+                            || !clusterRun(name, "switchboard-rc" + suffix, run, clients, rc, sharded)) {
+                        return;
+                    }
+                }
+            }
+        } finally {
+            if (rc != null) {
+                rc.stop();
+            }
+            if (single != null) {
+                single.stop();
             }
         }
+    }
+
+    /** The redis-server binary, or null after skipping the scenario when there is no adapter or no binary. */
+    private String redisBinary(String scenario) {
+        if (!hasRedisAdapter()) {
+            skip(scenario, "no redis adapter");
+            return null;
+        }
+        String redisBin = System.getProperty("bench.redis", "redis-server");
+        if (Procs.capture(List.of(redisBin, "--version")).isEmpty()) {
+            skip(scenario, "no redis-server binary");
+            return null;
+        }
+        return redisBin;
+    }
+
+    /**
+     * One run of the cross-node fan-out: a single node with no adapter ({@code redis} null), or two nodes on that
+     * Redis, each with half the cores; the run's CPU is the nodes' plus Redis's (all its processes), Redis's also
+     * on its own. False when the adapter cannot be built (the scenario is then skipped).
+     */
+    private boolean clusterRun(String name, String label, int run, int clients, BenchRedis redis, boolean sharded)
+            throws Exception {
+        log("-- " + name + " / " + label + " / run " + run);
+        List<ServerProc> nodes = new ArrayList<>();
+        GenProc g = null;
+        try {
+            String tag = name + "-r" + run + "-" + label;
+            if (redis == null) {
+                nodes.add(startServer("switchboard", tag + "-a"));
+            } else {
+                // two nodes sharing this machine get half its cores each, as two containers limited to them
+                // would: their default event loop, GC and compiler thread counts follow
+                List<String> share = List.of("-XX:ActiveProcessorCount="
+                        + Math.max(1, Runtime.getRuntime().availableProcessors() / 2));
+                List<String> extra = new ArrayList<>(List.of("--redis", redis.uri()));
+                if (sharded) {
+                    extra.add("--redis-sharded");
+                }
+                nodes.add(startServer("switchboard", tag + "-a", share, extra.toArray(String[]::new)));
+                nodes.add(startServer("switchboard", tag + "-b", share, extra.toArray(String[]::new)));
+            }
+            StringBuilder urls = new StringBuilder();
+            List<Long> pids = new ArrayList<>();
+            for (ServerProc p : nodes) {
+                urls.append(urls.length() == 0 ? "" : ",").append("127.0.0.1:").append(p.port);
+                pids.add(p.pid);
+            }
+            List<String> genArgs = new ArrayList<>(List.of(fanoutArgs(urls.toString(), clients, "")));
+            if (redis != null) {
+                pids.addAll(redis.pids()); // the cluster's CPU includes Redis's
+                genArgs.addAll(List.of("--redis-pids", join(redis.pids())));
+            }
+            genArgs.set(genArgs.indexOf("--server-pids") + 1, join(pids));
+            g = startGen(tag, genArgs.toArray(String[]::new));
+            g.await("ready", 90);
+            long publish0 = redis == null ? 0 : redis.calls("publish");
+            long spublish0 = redis == null ? 0 : redis.calls("spublish");
+            Map<String, Double> m = fanoutMetrics(g.await("result", fanoutBound(clients)));
+            if (redis != null) {
+                // over the measured phases and the warm-up: which mode this run really used
+                m.put("redis_publish_calls", (double) (redis.calls("publish") - publish0));
+                m.put("redis_spublish_calls", (double) (redis.calls("spublish") - spublish0));
+            }
+            record(name, label, run, m);
+        } catch (Exception e) {
+            recordError(name, label, run, e);
+            if (redis != null && e.getMessage() != null && e.getMessage().contains("RedisAdapterPlug")) {
+                skip(name, "redis adapter present but not wired into the bench: "
+                        + e.getMessage().lines().filter(l -> l.contains("RedisAdapterPlug"))
+                        .findFirst().orElse(""));
+                return false;
+            }
+        } finally {
+            if (g != null) {
+                g.stop();
+            }
+            for (ServerProc p : nodes) {
+                p.stop();
+            }
+        }
+        Thread.sleep(smoke ? 300 : 1000);
+        return true;
+    }
+
+    private static String join(List<Long> pids) {
+        return pids.stream().map(String::valueOf).collect(java.util.stream.Collectors.joining(","));
     }
 
     private void skip(String scenario, String reason) {
@@ -768,6 +852,9 @@ public final class Bench {
         for (JsonNode r : ratios) {
             System.out.println(r);
         }
+        for (JsonNode r : redisClusterRatios(med)) {
+            System.out.println(r);
+        }
         doc.set("results", lines);
         doc.set("ratios", ratios);
         Files.createDirectories(out);
@@ -871,6 +958,11 @@ public final class Bench {
             c.put("fixed_p50_ms", "p50 ms @fixed");
             c.put("fixed_p99_ms", "p99 ms @fixed");
             c.put("fixed_server_cpu_us_per_delivery", "server CPU µs/delivery @fixed");
+            if (scenario.startsWith("cluster")) {
+                c.put("redis_cpu_us_per_delivery", "of it Redis µs/delivery @max");
+                c.put("redis_cpu_util", "Redis CPU (cores) @max");
+                c.put("fixed_redis_cpu_us_per_delivery", "of it Redis µs/delivery @fixed");
+            }
         }
         return c;
     }
@@ -905,6 +997,68 @@ public final class Bench {
                     .append(fmt(gen + server)).append(" of ").append(cores).append(" cores");
         }
         return md.length() == 0 ? "" : "\n## Generator headroom\n" + md + "\n";
+    }
+
+    /** The metrics cluster-fanout-rc compares, Redis Cluster over one Redis: key -> what. */
+    private static final Map<String, String> RC_METRICS = new LinkedHashMap<>();
+
+    static {
+        RC_METRICS.put("deliveries_per_s", "max deliveries/s");
+        RC_METRICS.put("p50_ms_at_max", "p50 ms @max");
+        RC_METRICS.put("p99_ms_at_max", "p99 ms @max");
+        RC_METRICS.put("server_cpu_us_per_delivery", "CPU µs/delivery @max (nodes + Redis)");
+        RC_METRICS.put("redis_cpu_us_per_delivery", "Redis CPU µs/delivery @max");
+        RC_METRICS.put("fixed_p50_ms", "p50 ms @fixed");
+        RC_METRICS.put("fixed_p99_ms", "p99 ms @fixed");
+        RC_METRICS.put("fixed_server_cpu_us_per_delivery", "CPU µs/delivery @fixed (nodes + Redis)");
+        RC_METRICS.put("fixed_redis_cpu_us_per_delivery", "Redis CPU µs/delivery @fixed");
+    }
+
+    /**
+     * cluster-fanout-rc's ratios, one per mode and metric: the Redis Cluster's median over one Redis's, in the
+     * same mode (and sharded over classic on the Redis Cluster).
+     */
+    private static ArrayNode redisClusterRatios(Map<String, Map<String, Map<String, Double>>> med) {
+        ArrayNode out = JSON.createArrayNode();
+        Map<String, Map<String, Double>> s = med.get("cluster-fanout-rc");
+        if (s == null) {
+            return out;
+        }
+        String[][] pairs = {{"switchboard-rc", "switchboard-redis"},
+            {"switchboard-rc-sharded", "switchboard-redis-sharded"}, {"switchboard-rc-sharded", "switchboard-rc"}};
+        for (String[] pair : pairs) {
+            Map<String, Double> num = s.get(pair[0]);
+            Map<String, Double> den = s.get(pair[1]);
+            if (num == null || den == null) {
+                continue;
+            }
+            RC_METRICS.forEach((metric, what) -> {
+                Double a = num.get(metric);
+                Double b = den.get(metric);
+                if (a != null && b != null && !a.isNaN() && !b.isNaN() && b != 0) {
+                    out.add(JSON.createObjectNode().put("type", "comparison").put("scenario", "cluster-fanout-rc")
+                            .put("metric", metric).put("what", what).put("ratio_of", pair[0] + "/" + pair[1])
+                            .put("value", a).put("reference", b).put("ratio", round(a / b, 3)));
+                }
+            });
+        }
+        return out;
+    }
+
+    private static String redisClusterSection(Map<String, Map<String, Map<String, Double>>> med) {
+        ArrayNode rows = redisClusterRatios(med);
+        if (rows.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\n## Redis Cluster vs one Redis (cluster-fanout-rc)\n\n")
+                .append("| ratio of | metric | value | reference | ratio |\n|---|---|---:|---:|---:|\n");
+        for (JsonNode r : rows) {
+            md.append("| ").append(r.path("ratio_of").asText()).append(" | ").append(r.path("what").asText())
+                    .append(" | ").append(fmt(r.path("value").asDouble())).append(" | ")
+                    .append(fmt(r.path("reference").asDouble())).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", r.path("ratio").asDouble())).append(" |\n");
+        }
+        return md.toString();
     }
 
     private String markdown(Map<String, Map<String, Map<String, Double>>> med, ArrayNode ratios, JsonNode meta) {
@@ -958,6 +1112,7 @@ public final class Bench {
         skipped.forEach((scenario, reason) -> md.append("\n## ").append(scenario).append("\n\nskipped: ")
                 .append(reason).append("\n"));
         md.append(generatorCheck(med));
+        md.append(redisClusterSection(med));
         md.append("\n## Targets (Switchboard vs Node unless said)\n\n| target | scenario | ratio | target | status |\n")
                 .append("|---|---|---:|---:|---|\n");
         for (JsonNode r : ratios) {

@@ -47,6 +47,8 @@ import org.HdrHistogram.Recorder;
  * --threads T               event loops (default 2)
  * --concurrency C           handshakes in flight at once (default 128)
  * --server-pids p,...       processes whose CPU time (utime+stime from /proc) is charged to the work
+ * --redis-pids p,...        Redis processes whose CPU time is also reported on its own (redis_cpu_*); a cluster
+ *                           scenario lists them in --server-pids too
  * --max-s S                 hard deadline: the process halts after S seconds whatever happens
  * fanout: --warmup-s --measure-s --window W --fixed-rate deliveries/s --fixed-s --payload bytes
  * echo:   --warmup-s --measure-s --payload bytes
@@ -68,6 +70,7 @@ public final class LoadGen {
     private final long base = System.nanoTime();
     private final long selfPid = ProcessHandle.current().pid();
     private final long[] serverPids;
+    private final long[] redisPids;
     private final EventLoopGroup group;
     private final Bootstrap template;
     private final List<InetSocketAddress> endpoints = new ArrayList<>();
@@ -106,6 +109,7 @@ public final class LoadGen {
     private LoadGen(Args args) throws Exception {
         this.args = args;
         this.serverPids = args.longs("server-pids");
+        this.redisPids = args.longs("redis-pids");
         for (String url : args.str("urls", "127.0.0.1:3000").split(",")) {
             String hostPort = url.replaceFirst("^[a-z]+://", "");
             int colon = hostPort.lastIndexOf(':');
@@ -561,12 +565,13 @@ public final class LoadGen {
 
     // ---------------------------------------------------------------- measuring
 
-    private record Snapshot(long nanos, long received, long completed, double serverCpu, double selfCpu) {
+    private record Snapshot(long nanos, long received, long completed, double serverCpu, double selfCpu,
+                            double redisCpu) {
     }
 
     private Snapshot snapshot() {
         return new Snapshot(System.nanoTime(), received.sum(), completed.sum(), ProcStat.cpuSeconds(serverPids),
-                ProcStat.cpuSeconds(selfPid));
+                ProcStat.cpuSeconds(selfPid), ProcStat.cpuSeconds(redisPids));
     }
 
     private ObjectNode rates(Snapshot a, Snapshot b, String unit) {
@@ -586,6 +591,12 @@ public final class LoadGen {
         out.put("gen_cpu_s", selfCpu);
         out.put("gen_cpu_util", selfCpu / seconds);
         out.put("gen_cpu_us_per_op", count > 0 ? selfCpu * 1e6 / count : Double.NaN);
+        if (redisPids.length > 0) {
+            double redisCpu = b.redisCpu - a.redisCpu;
+            out.put("redis_cpu_s", redisCpu);
+            out.put("redis_cpu_util", redisCpu / seconds);
+            out.put("redis_cpu_us_per_op", count > 0 ? redisCpu * 1e6 / count : Double.NaN);
+        }
         return out;
     }
 

@@ -14,7 +14,8 @@ import io.switchboard.core.ServerOptions;
  *   <li>{@code echo(...args)}: acks with the same arguments;</li>
  *   <li>{@code bcast(...args)}: emits {@code tick(...args)} to everyone in room {@code bench} (sender included).</li>
  * </ul>
- * {@code --port P [--host 127.0.0.1] [--redis redis://127.0.0.1:6379] [--max-lifetime-s 900]}. Prints
+ * {@code --port P [--host 127.0.0.1] [--redis redis://127.0.0.1:6379 | redis-cluster://h1:p1,h2:p2]
+ * [--redis-sharded] [--max-lifetime-s 900]}. Prints
  * {@code READY <port>} once listening. GET /bench/gc runs a full GC and reports the heap.
  */
 public final class SwitchboardBenchServer {
@@ -23,12 +24,12 @@ public final class SwitchboardBenchServer {
 
     public static void main(String[] argv) throws Exception {
         useServerLogging();
-        Args args = new Args(argv);
+        Args args = new Args(argv, "redis-sharded");
         ServerSupport.boundLifetime(args.integer("max-lifetime-s", 900));
         ServerOptions options = new ServerOptions();
         String redis = args.str("redis", null);
         if (redis != null) {
-            AdapterFactory adapter = RedisAdapterPlug.factory(redis);
+            AdapterFactory adapter = RedisAdapterPlug.factory(redis, args.flag("redis-sharded"));
             options.adapter(adapter);
         }
         Server server = new Server(options);
