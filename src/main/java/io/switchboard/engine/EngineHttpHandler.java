@@ -30,6 +30,9 @@ import io.netty.handler.ssl.SslHandler;
  * checked in the reference server's order. Anything else goes on down the pipeline.
  */
 final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    /** The query parameter of a JSONP poll: the index of the client's callback. */
+    static final String JSONP_PARAM = "j";
+
     private final EngineServer server;
     private final EngineOptions options;
 
@@ -97,12 +100,23 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             refuse(ctx, keepAlive, origin, EngineError.UNKNOWN_TRANSPORT);
             return;
         }
+        // a polling request naming a callback index is JSONP (websocket requests take no notice of j, as the
+        // reference's do)
+        List<String> j = uri.parameters().get(JSONP_PARAM);
+        String jsonp = null;
+        if (j != null && transport == EngineOptions.Transport.POLLING && !upgrade) {
+            jsonp = JsonpScript.callbackIndex(j);
+            if (jsonp == null) {
+                refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+                return;
+            }
+        }
         String sid = first(uri, "sid");
         if (sid != null) {
             EngineSession session = server.session(sid);
             ClusterEngine cluster = server.cluster();
             if (session == null && cluster != null && cluster.ownedElsewhere(sid)) {
-                relay(ctx, req, uri, upgrade, transport, sid, arrivedAt);
+                relay(ctx, req, uri, upgrade, transport, sid, arrivedAt, jsonp);
             } else if (session == null) {
                 refuse(ctx, keepAlive, origin, EngineError.UNKNOWN_SID);
             } else if (upgrade && transport == EngineOptions.Transport.WEBSOCKET) {
@@ -115,7 +129,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             } else if (upgrade || transport != EngineOptions.Transport.POLLING) {
                 refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             } else {
-                onPollingRequest(ctx, req, keepAlive, origin, session, arrivedAt);
+                onPollingRequest(ctx, req, keepAlive, origin, session, arrivedAt, jsonp);
             }
             return;
         }
@@ -130,9 +144,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         HandshakeRequest handshake = handshakeRequest(ctx, req);
         AllowRequest allowRequest = options.allowRequest();
         if (allowRequest == null) {
-            handshake(ctx, req, keepAlive, origin, transport, handshake);
+            handshake(ctx, req, keepAlive, origin, transport, handshake, jsonp);
             return;
         }
+        String jsonpIndex = jsonp;
         req.retain();
         CompletionStage<String> verdict;
         try {
@@ -151,7 +166,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
                     CorsHeaders.apply(cors, origin, response.headers());
                     HttpReplies.write(ctx, response, keepAlive);
                 } else {
-                    handshake(ctx, req, keepAlive, origin, transport, handshake);
+                    handshake(ctx, req, keepAlive, origin, transport, handshake, jsonpIndex);
                 }
             } finally {
                 req.release();
@@ -160,7 +175,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void handshake(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, String origin,
-                           EngineOptions.Transport transport, HandshakeRequest handshake) {
+                           EngineOptions.Transport transport, HandshakeRequest handshake, String jsonp) {
         // the reference server takes a missing or unknown EIO for protocol 3; here only EIO=3 is (every v3 client
         // sends it), so that a request naming no protocol, or a wrong one, is refused with allowEIO3 on too
         String revision = handshake.queryParam("EIO");
@@ -177,30 +192,38 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         EngineSession session = server.newSession(handshake, server.sessionLoop(ctx.channel().eventLoop()), polling,
                 eio3);
         polling.attach(session);
-        polling.onPollRequest(new HttpPollExchange(ctx, keepAlive, options.cors(), origin));
+        polling.onPollRequest(new HttpPollExchange(ctx, keepAlive, options.cors(), origin, System.nanoTime(), jsonp));
         server.open(session);
     }
 
     private void onPollingRequest(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, String origin,
-                                  EngineSession session, long arrivedAt) {
-        PolledRequest polled = polledRequest(ctx, req, keepAlive, origin, "3".equals(session.protocol()));
+                                  EngineSession session, long arrivedAt, String jsonp) {
+        PolledRequest polled = polledRequest(ctx, req, keepAlive, origin, "3".equals(session.protocol()), jsonp);
         if (polled == null) {
             if (req.method().equals(HttpMethod.POST)) {
                 session.close();
             }
             return;
         }
-        HttpPollExchange exchange = new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt);
+        if (polled == PolledRequest.OVERSIZED) {
+            return;
+        }
+        HttpPollExchange exchange = new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt, jsonp);
         session.inbound(() -> session.onPollingRequest(polled.body(), exchange));
     }
 
     /** A polling GET ({@code body} null) or POST as the session will read it. */
     private record PolledRequest(String body) {
+        /** A POST over maxHttpBufferSize, already answered 413: the session lives on, as with the aggregator's. */
+        static final PolledRequest OVERSIZED = new PolledRequest(null);
     }
 
-    /** The request's body for the session, or null after refusing a request that is neither GET nor a POST of its protocol. */
+    /**
+     * The request's body for the session, or null after refusing a request that is neither GET nor a POST of its
+     * protocol (or a malformed JSONP form), or {@link PolledRequest#OVERSIZED}.
+     */
     private PolledRequest polledRequest(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive,
-                                        String origin, boolean eio3) {
+                                        String origin, boolean eio3, String jsonp) {
         boolean get = req.method().equals(HttpMethod.GET);
         if (!get && !req.method().equals(HttpMethod.POST)) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
@@ -213,13 +236,42 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String contentType = req.headers().get(HttpHeaderNames.CONTENT_TYPE);
         boolean binary = contentType != null
                 && contentType.toLowerCase(Locale.ROOT).startsWith("application/octet-stream");
-        if (binary && !eio3) {
+        if (binary && (!eio3 || jsonp != null)) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
             return null;
+        }
+        if (jsonp != null) {
+            return jsonpPost(ctx, req, keepAlive, origin);
+        }
+        if (req.content().readableBytes() > options.maxHttpBufferSize()) {
+            // a chunked body, which the aggregator let grow to a JSONP form's size
+            return oversized(ctx, keepAlive, origin);
         }
         // a v3 binary payload goes on as ISO-8859-1 text, one char per byte, which its decoder reads back
         return new PolledRequest(req.content().toString(
                 binary ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8));
+    }
+
+    /** A JSONP POST: the payload is the form's field d, and maxHttpBufferSize is for the payload, not the form. */
+    private PolledRequest jsonpPost(ChannelHandlerContext ctx, FullHttpRequest req, boolean keepAlive, String origin) {
+        String payload;
+        try {
+            payload = JsonpForm.payload(req.content().toString(StandardCharsets.UTF_8));
+        } catch (MalformedPacketException e) {
+            refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
+            return null;
+        }
+        if (payload.getBytes(StandardCharsets.UTF_8).length > options.maxHttpBufferSize()) {
+            return oversized(ctx, keepAlive, origin);
+        }
+        return new PolledRequest(payload);
+    }
+
+    private PolledRequest oversized(ChannelHandlerContext ctx, boolean keepAlive, String origin) {
+        FullHttpResponse response = HttpReplies.response(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, null, "");
+        CorsHeaders.apply(options.cors(), origin, response.headers());
+        HttpReplies.write(ctx, response, keepAlive);
+        return PolledRequest.OVERSIZED;
     }
 
     /**
@@ -227,7 +279,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
      * need no session are made here, as for a local one; a websocket is accepted here and bridged.
      */
     private void relay(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, boolean upgrade,
-                       EngineOptions.Transport transport, String sid, long arrivedAt) {
+                       EngineOptions.Transport transport, String sid, long arrivedAt, String jsonp) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         ClusterEngine cluster = server.cluster();
@@ -248,10 +300,10 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         } else {
             // the owner's session is v3 only if the request says so and this server allows it
             boolean eio3 = options.allowEIO3() && "3".equals(first(uri, "EIO"));
-            PolledRequest polled = polledRequest(ctx, req, keepAlive, origin, eio3);
-            if (polled != null) {
+            PolledRequest polled = polledRequest(ctx, req, keepAlive, origin, eio3, jsonp);
+            if (polled != null && polled != PolledRequest.OVERSIZED) {
                 cluster.relayPoll(sid, polled.body(),
-                        new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt), ctx.executor());
+                        new HttpPollExchange(ctx, keepAlive, options.cors(), origin, arrivedAt, jsonp), ctx.executor());
             }
         }
     }

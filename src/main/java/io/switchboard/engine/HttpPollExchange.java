@@ -9,22 +9,25 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 
-/** A polling request held open until the session answers it; may be answered from the session's loop. */
+/**
+ * A polling request held open until the session answers it; may be answered from the session's loop. A JSONP poll
+ * ({@code jsonpIndex} set) gets its payload as a script calling the client's callback, and never a binary payload.
+ */
 final class HttpPollExchange implements PollExchange {
     private final ChannelHandlerContext ctx;
     private final boolean keepAlive;
     private final CorsOptions cors;
     private final String origin;
     private final long arrivedAt;
+    private final String jsonpIndex;
     private final AtomicBoolean responded = new AtomicBoolean();
     private ChannelFutureListener abortListener;
 
-    HttpPollExchange(ChannelHandlerContext ctx, boolean keepAlive, CorsOptions cors, String origin) {
-        this(ctx, keepAlive, cors, origin, System.nanoTime());
-    }
-
-    HttpPollExchange(ChannelHandlerContext ctx, boolean keepAlive, CorsOptions cors, String origin, long arrivedAt) {
+    /** {@code jsonpIndex}: the callback index of a JSONP poll ({@link JsonpScript#callbackIndex}), else null. */
+    HttpPollExchange(ChannelHandlerContext ctx, boolean keepAlive, CorsOptions cors, String origin, long arrivedAt,
+                     String jsonpIndex) {
         this.arrivedAt = arrivedAt;
+        this.jsonpIndex = jsonpIndex;
         this.ctx = ctx;
         this.keepAlive = keepAlive;
         this.cors = cors;
@@ -48,12 +51,18 @@ final class HttpPollExchange implements PollExchange {
 
     @Override
     public void respondPayload(String payload) {
+        if (jsonpIndex != null) {
+            reply(HttpReplies.response(HttpResponseStatus.OK, JsonpScript.CONTENT_TYPE,
+                    JsonpScript.script(jsonpIndex, payload)));
+            return;
+        }
         reply(HttpReplies.response(HttpResponseStatus.OK, "text/plain; charset=UTF-8", payload));
     }
 
     @Override
     public boolean takesBinary() {
-        return true;
+        // a script carries text only: a v3 client's binary goes as base64 in a string payload
+        return jsonpIndex == null;
     }
 
     @Override
