@@ -19,6 +19,10 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  *
  * <p>Client frames are masked with the all-zero key: valid per RFC 6455 (the server cannot tell), and the payload
  * can then be copied as is.
+ *
+ * <p>In msgpack mode ({@code socket.io-msgpack-parser}), every Socket.IO packet is one MessagePack map
+ * {@code {type, data, nsp, id}} in one binary frame, both ways; Engine.IO's own packets (OPEN, PING, PONG) stay text.
+ * The listener then gets the position of the packet's {@code data} value (the argument array) instead of the text.
  */
 final class WsClient extends ByteToMessageDecoder {
 
@@ -26,10 +30,16 @@ final class WsClient extends ByteToMessageDecoder {
     interface Listener {
         void onReady(WsClient client);
 
-        /** A Socket.IO EVENT: the frame text is {@code 42...}, at {@code offset} for {@code length} bytes. */
+        /**
+         * A Socket.IO EVENT: the frame text is {@code 42...}, at {@code offset} for {@code length} bytes; in msgpack
+         * mode, the packet's {@code data} (the msgpack array of name and arguments) is there.
+         */
         void onEvent(WsClient client, ByteBuf buf, int offset, int length);
 
-        /** A Socket.IO ACK with its id; the text {@code 43<id>[...]} at {@code offset} for {@code length} bytes. */
+        /**
+         * A Socket.IO ACK with its id; the text {@code 43<id>[...]} at {@code offset} for {@code length} bytes; in
+         * msgpack mode, the packet's {@code data} (the msgpack array of the ack's arguments).
+         */
         void onAck(WsClient client, long id, ByteBuf buf, int offset, int length);
 
         /** The connection failed or closed; {@code wasReady} tells whether it ever became ready. */
@@ -39,10 +49,16 @@ final class WsClient extends ByteToMessageDecoder {
     private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
     private static final byte[] CONNECT = "40".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PONG = "3".getBytes(StandardCharsets.US_ASCII);
+    /** msgpack CONNECT to the main namespace, no auth: {@code {type: 0, nsp: "/"}}. */
+    private static final byte[] MSGPACK_CONNECT = {(byte) 0x82, (byte) 0xa4, 't', 'y', 'p', 'e', 0,
+        (byte) 0xa3, 'n', 's', 'p', (byte) 0xa1, '/'};
+    /** Room for the largest client frame header (10 bytes of length form, 4 of mask) before a frame's payload. */
+    static final int MAX_HEADER = 14;
 
     final int index;
     private final Listener listener;
     private final ByteBuf upgradeRequest;
+    private final boolean msgpack;
     private Channel channel;
     private boolean upgraded;
     private boolean ready;
@@ -52,10 +68,11 @@ final class WsClient extends ByteToMessageDecoder {
     long nextAckId;
     long sentAt;
 
-    WsClient(int index, Listener listener, ByteBuf upgradeRequest) {
+    WsClient(int index, Listener listener, ByteBuf upgradeRequest, boolean msgpack) {
         this.index = index;
         this.listener = listener;
         this.upgradeRequest = upgradeRequest;
+        this.msgpack = msgpack;
     }
 
     Channel channel() {
@@ -153,7 +170,11 @@ final class WsClient extends ByteToMessageDecoder {
             in.readerIndex(offset + length);
             switch (opcode) {
                 case 1 -> onText(ctx, in, offset, length);
-                case 2 -> { } // binary: not used by the scenarios
+                case 2 -> {
+                    if (msgpack) {
+                        onMsgpack(ctx, in, offset, length);
+                    } // the default parser's scenarios send no binary
+                }
                 case 8 -> {
                     closeReason = "close frame";
                     ctx.close();
@@ -171,9 +192,21 @@ final class WsClient extends ByteToMessageDecoder {
         }
         byte engineType = in.getByte(offset);
         switch (engineType) {
-            case '0' -> sendText(CONNECT); // Engine.IO OPEN: connect to the main namespace
+            case '0' -> { // Engine.IO OPEN: connect to the main namespace
+                if (msgpack) {
+                    sendFrame(0x82, MSGPACK_CONNECT);
+                } else {
+                    sendText(CONNECT);
+                }
+            }
             case '2' -> sendText(PONG);
             case '4' -> {
+                if (msgpack) {
+                    // a text Socket.IO packet means the server speaks the default parser: do not measure that
+                    fail(ctx, "text Socket.IO packet in msgpack mode: " + in.toString(offset, Math.min(60, length),
+                            StandardCharsets.UTF_8));
+                    return;
+                }
                 if (length < 2) {
                     return;
                 }
@@ -212,6 +245,66 @@ final class WsClient extends ByteToMessageDecoder {
         }
     }
 
+    /** One socket.io-msgpack-parser packet: the top-level map, walked for type, id and where data lies. */
+    private void onMsgpack(ChannelHandlerContext ctx, ByteBuf in, int offset, int length) {
+        int type = -1;
+        long id = -1;
+        int dataAt = -1;
+        int dataEnd = -1;
+        int end = offset + length;
+        try {
+            if (length == 0 || !Msgpack.isMap(in, offset)) {
+                fail(ctx, "msgpack packet is not a map");
+                return;
+            }
+            long h = Msgpack.header(in, offset);
+            int p = offset + (int) (h & 0xff);
+            for (long i = 0; i < (h >>> 8); i++) {
+                int key = p;
+                p = Msgpack.skip(in, p);
+                boolean isData = false;
+                if (Msgpack.strEquals(in, key, Msgpack.TYPE)) {
+                    type = (int) Msgpack.readLong(in, p);
+                } else if (Msgpack.strEquals(in, key, Msgpack.ID)) {
+                    id = Msgpack.readLong(in, p);
+                } else if (Msgpack.strEquals(in, key, Msgpack.DATA)) {
+                    isData = true;
+                    dataAt = p;
+                }
+                p = Msgpack.skip(in, p);
+                if (p > end) {
+                    throw new IndexOutOfBoundsException("msgpack packet runs past its frame");
+                }
+                if (isData) {
+                    dataEnd = p;
+                }
+            }
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            fail(ctx, "bad msgpack packet: " + e.getMessage());
+            return;
+        }
+        switch (type) {
+            case 2 -> {
+                if (dataAt >= 0) {
+                    listener.onEvent(this, in, dataAt, dataEnd - dataAt);
+                }
+            }
+            case 3 -> listener.onAck(this, id, in, dataAt < 0 ? offset : dataAt, dataAt < 0 ? 0 : dataEnd - dataAt);
+            case 0 -> {
+                if (!ready) {
+                    ready = true;
+                    listener.onReady(this);
+                }
+            }
+            case 4 -> fail(ctx, "connect error (msgpack, " + length + " bytes)");
+            case 1 -> {
+                closeReason = "disconnected by server";
+                ctx.close();
+            }
+            default -> fail(ctx, "msgpack packet of type " + type);
+        }
+    }
+
     private void fail(ChannelHandlerContext ctx, String why) {
         closeReason = why;
         ctx.close();
@@ -231,6 +324,35 @@ final class WsClient extends ByteToMessageDecoder {
         ByteBuf out = channel.alloc().ioBuffer(length + 14);
         writeHeader(out, 0x81, length);
         out.writeCharSequence(payload, StandardCharsets.US_ASCII);
+        channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    private void sendFrame(int b0, byte[] payload) {
+        ByteBuf out = channel.alloc().ioBuffer(payload.length + MAX_HEADER);
+        writeHeader(out, b0, payload.length);
+        out.writeBytes(payload);
+        channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    /**
+     * A buffer for one binary frame: write the payload from its writer index on, then {@link #sendBinary}. The
+     * header goes into the room left in front, once the length is known, so the payload is never copied.
+     */
+    ByteBuf newBinaryFrame(int payloadHint) {
+        ByteBuf out = channel.alloc().ioBuffer(payloadHint + MAX_HEADER);
+        out.writerIndex(MAX_HEADER);
+        return out;
+    }
+
+    /** Sends a buffer from {@link #newBinaryFrame} as one binary frame; on the channel's event loop. Flushes. */
+    void sendBinary(ByteBuf out) {
+        int length = out.writerIndex() - MAX_HEADER;
+        int header = length < 126 ? 6 : length < 65536 ? 8 : 14;
+        int start = MAX_HEADER - header;
+        out.writerIndex(start);
+        writeHeader(out, 0x82, length);
+        out.writerIndex(MAX_HEADER + length);
+        out.readerIndex(start);
         channel.writeAndFlush(out, channel.voidPromise());
     }
 
