@@ -275,6 +275,26 @@ public final class LoadGen {
         }
 
         @Override
+        public void onMsgpackEvent(WsClient client, byte[] b, int data) {
+            if (scenario == Scenario.FANOUT) {
+                // data is ["tick", {s, t, p}]
+                int map = Msgpack.argMap(b, data, 1);
+                onTick(Msgpack.mapField(b, map, MP_S), Msgpack.mapField(b, map, MP_T));
+            }
+        }
+
+        @Override
+        public void onMsgpackAck(WsClient client, long id, byte[] b, int data) {
+            switch (scenario) {
+                case JOIN -> joined.incrementAndGet();
+                // data is the ack's arguments, [{t, p}]
+                case ECHO -> onEchoAck(client, id, data < 0 ? Long.MIN_VALUE
+                        : Msgpack.mapField(b, Msgpack.argMap(b, data, 0), MP_T));
+                default -> { }
+            }
+        }
+
+        @Override
         public void onClosed(WsClient client, boolean wasReady, String why) {
             if (wasReady) {
                 droppedCount.incrementAndGet();
@@ -508,10 +528,11 @@ public final class LoadGen {
 
     /** On any receiver's loop. */
     private void onTick(ByteBuf buf, int offset, int length) {
-        // msgpack: data is ["tick", {s, t, p}]
-        long seq = msgpack ? Msgpack.argField(buf, offset, 1, MP_S) : WsClient.longAfter(buf, offset, length, KEY_S);
-        long stamp = msgpack ? Msgpack.argField(buf, offset, 1, MP_T)
-                : WsClient.longAfter(buf, offset, length, KEY_T);
+        onTick(WsClient.longAfter(buf, offset, length, KEY_S), WsClient.longAfter(buf, offset, length, KEY_T));
+    }
+
+    /** On any receiver's loop: a tick's sequence number and stamp, MIN_VALUE when missing. */
+    private void onTick(long seq, long stamp) {
         if (seq == Long.MIN_VALUE || stamp == Long.MIN_VALUE) {
             mismatches.increment();
             return;
@@ -606,10 +627,13 @@ public final class LoadGen {
     }
 
     private void onEchoAck(WsClient c, long id, ByteBuf buf, int offset, int length) {
+        onEchoAck(c, id, WsClient.longAfter(buf, offset, length, KEY_T));
+    }
+
+    /** On the client's loop: the ack of its request in flight, with the stamp it carried (MIN_VALUE: none). */
+    private void onEchoAck(WsClient c, long id, long stamp) {
         long now = System.nanoTime() - base;
         inflight.decrementAndGet();
-        // msgpack: data is the ack's arguments, [{t, p}]
-        long stamp = msgpack ? Msgpack.argField(buf, offset, 0, MP_T) : WsClient.longAfter(buf, offset, length, KEY_T);
         if (id != c.nextAckId - 1 || stamp != c.sentAt) {
             mismatches.increment();
         }

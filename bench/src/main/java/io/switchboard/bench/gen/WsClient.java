@@ -30,17 +30,20 @@ final class WsClient extends ByteToMessageDecoder {
     interface Listener {
         void onReady(WsClient client);
 
-        /**
-         * A Socket.IO EVENT: the frame text is {@code 42...}, at {@code offset} for {@code length} bytes; in msgpack
-         * mode, the packet's {@code data} (the msgpack array of name and arguments) is there.
-         */
+        /** A Socket.IO EVENT: the frame text is {@code 42...}, at {@code offset} for {@code length} bytes. */
         void onEvent(WsClient client, ByteBuf buf, int offset, int length);
 
-        /**
-         * A Socket.IO ACK with its id; the text {@code 43<id>[...]} at {@code offset} for {@code length} bytes; in
-         * msgpack mode, the packet's {@code data} (the msgpack array of the ack's arguments).
-         */
+        /** A Socket.IO ACK with its id; the text {@code 43<id>[...]} at {@code offset} for {@code length} bytes. */
         void onAck(WsClient client, long id, ByteBuf buf, int offset, int length);
+
+        /**
+         * msgpack mode: an EVENT whose {@code data} (the msgpack array of name and arguments) starts at {@code data}
+         * in {@code b}, a copy of the frame valid during the call only.
+         */
+        void onMsgpackEvent(WsClient client, byte[] b, int data);
+
+        /** msgpack mode: an ACK with its id, its {@code data} (the arguments' array) at {@code data}, -1 if none. */
+        void onMsgpackAck(WsClient client, long id, byte[] b, int data);
 
         /** The connection failed or closed; {@code wasReady} tells whether it ever became ready. */
         void onClosed(WsClient client, boolean wasReady, String why);
@@ -250,33 +253,28 @@ final class WsClient extends ByteToMessageDecoder {
         int type = -1;
         long id = -1;
         int dataAt = -1;
-        int dataEnd = -1;
-        int end = offset + length;
+        byte[] b = Msgpack.scratch(length);
+        in.getBytes(offset, b, 0, length);
         try {
-            if (length == 0 || !Msgpack.isMap(in, offset)) {
+            if (length == 0 || !Msgpack.isMap(b, 0)) {
                 fail(ctx, "msgpack packet is not a map");
                 return;
             }
-            long h = Msgpack.header(in, offset);
-            int p = offset + (int) (h & 0xff);
+            long h = Msgpack.header(b, 0);
+            int p = (int) (h & 0xff);
             for (long i = 0; i < (h >>> 8); i++) {
                 int key = p;
-                p = Msgpack.skip(in, p);
-                boolean isData = false;
-                if (Msgpack.strEquals(in, key, Msgpack.TYPE)) {
-                    type = (int) Msgpack.readLong(in, p);
-                } else if (Msgpack.strEquals(in, key, Msgpack.ID)) {
-                    id = Msgpack.readLong(in, p);
-                } else if (Msgpack.strEquals(in, key, Msgpack.DATA)) {
-                    isData = true;
+                p = Msgpack.skip(b, p);
+                if (Msgpack.strEquals(b, key, Msgpack.TYPE)) {
+                    type = (int) Msgpack.readLong(b, p);
+                } else if (Msgpack.strEquals(b, key, Msgpack.ID)) {
+                    id = Msgpack.readLong(b, p);
+                } else if (Msgpack.strEquals(b, key, Msgpack.DATA)) {
                     dataAt = p;
                 }
-                p = Msgpack.skip(in, p);
-                if (p > end) {
+                p = Msgpack.skip(b, p);
+                if (p > length) {
                     throw new IndexOutOfBoundsException("msgpack packet runs past its frame");
-                }
-                if (isData) {
-                    dataEnd = p;
                 }
             }
         } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
@@ -286,10 +284,10 @@ final class WsClient extends ByteToMessageDecoder {
         switch (type) {
             case 2 -> {
                 if (dataAt >= 0) {
-                    listener.onEvent(this, in, dataAt, dataEnd - dataAt);
+                    listener.onMsgpackEvent(this, b, dataAt);
                 }
             }
-            case 3 -> listener.onAck(this, id, in, dataAt < 0 ? offset : dataAt, dataAt < 0 ? 0 : dataEnd - dataAt);
+            case 3 -> listener.onMsgpackAck(this, id, b, dataAt);
             case 0 -> {
                 if (!ready) {
                     ready = true;
