@@ -1,11 +1,15 @@
 // The Node reference server for Switchboard's benchmarks: socket.io 4.8 with its default settings and the same
 // three handlers as the Switchboard and raw Netty bench servers.
 //
-//   node server.mjs --port P [--host 127.0.0.1] [--max-lifetime-s 900]
+//   node server.mjs --port P [--host 127.0.0.1] [--parser default|msgpack] [--max-lifetime-s 900]
+//
+// --parser msgpack: the only change, `parser: require("socket.io-msgpack-parser")` (3.0.2, package.json), as its
+// README says; the default parser otherwise.
 //
 // Prints "READY <port>" once listening. GET /bench/gc runs a full GC when node was started with --expose-gc (the
 // harness does) and answers process.memoryUsage().
 import { createServer } from "node:http";
+import { createRequire } from "node:module";
 import { Server } from "socket.io";
 
 const args = Object.fromEntries(
@@ -35,7 +39,15 @@ const http = createServer((req, res) => {
   res.writeHead(404).end();
 });
 
-const io = new Server(http); // default settings
+const parserName = args.parser ?? "default";
+if (parserName !== "default" && parserName !== "msgpack") {
+  console.error(`bench server: unknown parser ${parserName} (default or msgpack)`);
+  process.exit(2);
+}
+// loaded only when asked for, so the default server is exactly what it was
+const io = parserName === "msgpack"
+  ? new Server(http, { parser: createRequire(import.meta.url)("socket.io-msgpack-parser") })
+  : new Server(http); // default settings
 
 io.on("connection", (socket) => {
   socket.on("join", (room, ack) => {

@@ -43,6 +43,8 @@ public final class Bench {
     /** Run only when named: they start a Redis Cluster and take several minutes. */
     static final List<String> BY_NAME = List.of("cluster-fanout-rc");
     static final List<String> SERVERS = List.of("switchboard", "node", "raw");
+    /** A server variant {@code X-msgpack}: X with socket.io-msgpack-parser (switchboard, node). */
+    static final String MSGPACK_SUFFIX = "-msgpack";
 
     private final Args args;
     private final boolean smoke;
@@ -208,7 +210,7 @@ public final class Bench {
         int port = Procs.freePort();
         List<String> cmd = new ArrayList<>();
         switch (server) {
-            case "switchboard", "switchboard-base", "switchboard-defaults" -> {
+            case "switchboard", "switchboard-base", "switchboard-defaults", "switchboard-msgpack" -> {
                 Path jar = server.equals("switchboard-base") ? sbBaseJar : sbJar;
                 if (jar == null) {
                     throw new IllegalArgumentException("switchboard-base needs BENCH_BASE_JAR (an earlier switchboard.jar)");
@@ -234,11 +236,12 @@ public final class Bench {
             case "switchboard-packaged" -> {
                 return startPackaged(port, tag);
             }
-            case "node" -> cmd.addAll(List.of(System.getProperty("bench.node", "node"), "--expose-gc",
+            case "node", "node-msgpack" -> cmd.addAll(List.of(System.getProperty("bench.node", "node"), "--expose-gc",
                     home.resolve("node-server/server.mjs").toString()));
             default -> throw new IllegalArgumentException("unknown server " + server);
         }
         cmd.addAll(List.of("--port", Integer.toString(port), "--host", "127.0.0.1", "--max-lifetime-s", "900"));
+        cmd.addAll(parserArgs(server));
         cmd.addAll(List.of(extra));
         ServerProc p = new ServerProc(server, cmd, port, logs.resolve(tag + "-" + server + ".log"));
         try {
@@ -286,6 +289,14 @@ public final class Bench {
             }
         }
         return JSON.createObjectNode();
+    }
+
+    /**
+     * {@code --parser msgpack} for a {@code -msgpack} variant (the server started with socket.io-msgpack-parser's
+     * framing, and its generator speaking it), nothing otherwise: server and generator get the same.
+     */
+    static List<String> parserArgs(String server) {
+        return server.endsWith(MSGPACK_SUFFIX) ? List.of("--parser", "msgpack") : List.of();
     }
 
     private GenProc startGen(String tag, String... genArgs) throws IOException {
@@ -349,11 +360,13 @@ public final class Bench {
             long connectBound = 30 + n / 200;
             for (int g = 0; g < count; g++) {
                 int share = n / count + (g < n % count ? 1 : 0);
-                gens.add(startGen(tag + "-" + g, "--mode", "idle", "--urls", "127.0.0.1:" + s.port,
+                List<String> genArgs = new ArrayList<>(List.of("--mode", "idle", "--urls", "127.0.0.1:" + s.port,
                         "--clients", Integer.toString(share), "--src", nextSources(),
                         "--threads", count > 1 ? "1" : "2", "--concurrency", "128",
                         "--connect-timeout-s", Long.toString(connectBound),
                         "--max-s", Long.toString(connectBound + 120)));
+                genArgs.addAll(parserArgs(server));
+                gens.add(startGen(tag + "-" + g, genArgs.toArray(String[]::new)));
             }
             long ready = 0;
             long failed = 0;
@@ -439,7 +452,10 @@ public final class Bench {
         ServerProc s = startServer(server, tag + "-" + server);
         GenProc g = null;
         try {
-            g = startGen(tag + "-" + server, fanoutArgs("127.0.0.1:" + s.port, clients, Long.toString(s.pid)));
+            List<String> genArgs = new ArrayList<>(List.of(fanoutArgs("127.0.0.1:" + s.port, clients,
+                    Long.toString(s.pid))));
+            genArgs.addAll(parserArgs(server));
+            g = startGen(tag + "-" + server, genArgs.toArray(String[]::new));
             g.await("ready", 90);
             JsonNode r = g.await("result", fanoutBound(clients));
             return fanoutMetrics(r);
@@ -489,10 +505,12 @@ public final class Bench {
         GenProc g = null;
         try {
             long bound = (long) (60 + warmup() + measure() + 20);
-            g = startGen(tag, "--mode", "echo", "--urls", "127.0.0.1:" + s.port, "--clients",
-                    Integer.toString(clients), "--src", nextSources(), "--threads", "2",
+            List<String> genArgs = new ArrayList<>(List.of("--mode", "echo", "--urls", "127.0.0.1:" + s.port,
+                    "--clients", Integer.toString(clients), "--src", nextSources(), "--threads", "2",
                     "--server-pids", Long.toString(s.pid), "--warmup-s", Double.toString(warmup()),
-                    "--measure-s", Double.toString(measure()), "--payload", "64", "--max-s", Long.toString(bound));
+                    "--measure-s", Double.toString(measure()), "--payload", "64", "--max-s", Long.toString(bound)));
+            genArgs.addAll(parserArgs(server));
+            g = startGen(tag, genArgs.toArray(String[]::new));
             g.await("ready", 60);
             JsonNode r = g.await("result", bound);
             JsonNode e = r.path("echo");
@@ -855,8 +873,15 @@ public final class Bench {
         for (JsonNode r : redisClusterRatios(med)) {
             System.out.println(r);
         }
+        ArrayNode parserRatios = ParserRatios.of(med);
+        for (JsonNode r : parserRatios) {
+            System.out.println(r);
+        }
         doc.set("results", lines);
         doc.set("ratios", ratios);
+        if (!parserRatios.isEmpty()) {
+            doc.set("parser_ratios", parserRatios);
+        }
         Files.createDirectories(out);
         JSON.copy().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.resolve("latest.json").toFile(), doc);
         String md = markdown(med, ratios, doc.get("meta"));
@@ -880,6 +905,9 @@ public final class Bench {
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
         m.put("node", Procs.capture(List.of(System.getProperty("bench.node", "node"), "--version")));
         m.put("socket_io", nodeVersion("socket.io"));
+        if (servers.stream().anyMatch(s -> s.endsWith(MSGPACK_SUFFIX))) {
+            m.put("socket_io_msgpack_parser", nodeVersion("socket.io-msgpack-parser"));
+        }
         m.put("cpus", Runtime.getRuntime().availableProcessors());
         m.put("kernel", Procs.capture(List.of("uname", "-r")));
         m.put("window", window());
@@ -900,12 +928,12 @@ public final class Bench {
         }
     }
 
-    private static double round(double v, int digits) {
+    static double round(double v, int digits) {
         double f = Math.pow(10, digits);
         return Math.round(v * f) / f;
     }
 
-    private static String fmt(Double v) {
+    static String fmt(Double v) {
         if (v == null || v.isNaN()) {
             return "-";
         }
@@ -1068,7 +1096,10 @@ public final class Bench {
                 .append(meta.path("date").asText()).append(", ").append(meta.path("cpus").asInt())
                 .append(" CPUs, kernel ").append(meta.path("kernel").asText()).append(", ")
                 .append(meta.path("java").asText()).append(", node ").append(meta.path("node").asText())
-                .append(", socket.io ").append(meta.path("socket_io").asText()).append(", Switchboard ")
+                .append(", socket.io ").append(meta.path("socket_io").asText())
+                .append(meta.has("socket_io_msgpack_parser")
+                        ? ", socket.io-msgpack-parser " + meta.path("socket_io_msgpack_parser").asText() : "")
+                .append(", Switchboard ")
                 .append(meta.path("switchboard_commit").asText()).append(". Server JVM options: `")
                 .append(serverJvmOpts).append('`')
                 .append(servers.contains("switchboard-defaults") || servers.contains("switchboard-packaged")
@@ -1113,6 +1144,7 @@ public final class Bench {
                 .append(reason).append("\n"));
         md.append(generatorCheck(med));
         md.append(redisClusterSection(med));
+        md.append(ParserRatios.section(med));
         md.append("\n## Targets (Switchboard vs Node unless said)\n\n| target | scenario | ratio | target | status |\n")
                 .append("|---|---|---:|---:|---|\n");
         for (JsonNode r : ratios) {

@@ -50,6 +50,8 @@ import org.HdrHistogram.Recorder;
  * --redis-pids p,...        Redis processes whose CPU time is also reported on its own (redis_cpu_*); a cluster
  *                           scenario lists them in --server-pids too
  * --max-s S                 hard deadline: the process halts after S seconds whatever happens
+ * --parser default|msgpack  how Socket.IO packets are framed: the default parser's text frames, or
+ *                           socket.io-msgpack-parser's one msgpack map per packet in a binary frame (default: default)
  * fanout: --warmup-s --measure-s --window W --fixed-rate deliveries/s --fixed-s --payload bytes
  * echo:   --warmup-s --measure-s --payload bytes
  * </pre>
@@ -65,6 +67,15 @@ public final class LoadGen {
     private static final byte[] KEY_S = "\"s\":".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] KEY_T = "\"t\":".getBytes(StandardCharsets.US_ASCII);
     private static final int RING = 1 << 12;
+    // msgpack mode: the event names and payload keys as msgpack writes and reads them
+    private static final byte[] MP_JOIN = Msgpack.ascii("join");
+    private static final byte[] MP_ECHO = Msgpack.ascii("echo");
+    private static final byte[] MP_BCAST = Msgpack.ascii("bcast");
+    private static final byte[] MP_ROOM = Msgpack.ascii("bench");
+    private static final byte[] MP_NSP = Msgpack.ascii("/");
+    private static final byte[] MP_S = Msgpack.ascii("s");
+    private static final byte[] MP_T = Msgpack.ascii("t");
+    private static final byte[] MP_P = Msgpack.ascii("p");
 
     private final Args args;
     private final long base = System.nanoTime();
@@ -77,6 +88,9 @@ public final class LoadGen {
     private final List<ByteBuf> upgradeRequests = new ArrayList<>();
     private final List<InetAddress> sources = new ArrayList<>();
     private final String padding;
+    private final byte[] paddingAscii;
+    /** socket.io-msgpack-parser packets in binary frames instead of the default parser's text. */
+    private final boolean msgpack;
 
     // connection phase
     private WsClient[] clients;
@@ -138,6 +152,12 @@ public final class LoadGen {
         }
         int payload = args.integer("payload", 64);
         padding = "x".repeat(Math.max(0, payload));
+        paddingAscii = Msgpack.ascii(padding);
+        String parser = args.str("parser", "default");
+        if (!parser.equals("default") && !parser.equals("msgpack")) {
+            throw new IllegalArgumentException("unknown parser " + parser + " (default or msgpack)");
+        }
+        msgpack = parser.equals("msgpack");
 
         int threads = args.integer("threads", 2);
         boolean epoll = Epoll.isAvailable();
@@ -255,6 +275,26 @@ public final class LoadGen {
         }
 
         @Override
+        public void onMsgpackEvent(WsClient client, byte[] b, int data) {
+            if (scenario == Scenario.FANOUT) {
+                // data is ["tick", {s, t, p}]
+                int map = Msgpack.argMap(b, data, 1);
+                onTick(Msgpack.mapField(b, map, MP_S), Msgpack.mapField(b, map, MP_T));
+            }
+        }
+
+        @Override
+        public void onMsgpackAck(WsClient client, long id, byte[] b, int data) {
+            switch (scenario) {
+                case JOIN -> joined.incrementAndGet();
+                // data is the ack's arguments, [{t, p}]
+                case ECHO -> onEchoAck(client, id, data < 0 ? Long.MIN_VALUE
+                        : Msgpack.mapField(b, Msgpack.argMap(b, data, 0), MP_T));
+                default -> { }
+            }
+        }
+
+        @Override
         public void onClosed(WsClient client, boolean wasReady, String why) {
             if (wasReady) {
                 droppedCount.incrementAndGet();
@@ -281,7 +321,7 @@ public final class LoadGen {
             if (!handshakes.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            WsClient client = new WsClient(i, listener, upgradeRequests.get(i % upgradeRequests.size()));
+            WsClient client = new WsClient(i, listener, upgradeRequests.get(i % upgradeRequests.size()), msgpack);
             clients[i] = client;
             InetSocketAddress remote = endpoints.get(i % endpoints.size());
             InetSocketAddress local = new InetSocketAddress(sources.get(i % sources.size()), 0);
@@ -440,7 +480,17 @@ public final class LoadGen {
     private void joinAll(List<WsClient> ready) throws InterruptedException {
         scenario = Scenario.JOIN;
         for (WsClient c : ready) {
-            c.channel().eventLoop().execute(() -> c.sendText("42" + (c.nextAckId++) + "[\"join\",\"bench\"]"));
+            c.channel().eventLoop().execute(() -> {
+                if (msgpack) {
+                    ByteBuf out = c.newBinaryFrame(48);
+                    eventHead(out, true, MP_JOIN, 1);
+                    Msgpack.writeStr(out, MP_ROOM);
+                    eventTail(out, c.nextAckId++);
+                    c.sendBinary(out);
+                } else {
+                    c.sendText("42" + (c.nextAckId++) + "[\"join\",\"bench\"]");
+                }
+            });
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (joined.get() < ready.size() && System.nanoTime() < deadline) {
@@ -456,6 +506,20 @@ public final class LoadGen {
     private void sendBroadcast(long stamp) {
         long seq = nextSeq++;
         inflight.incrementAndGet();
+        if (msgpack) {
+            ByteBuf out = sender.newBinaryFrame(64 + paddingAscii.length);
+            eventHead(out, false, MP_BCAST, 1);
+            Msgpack.writeMapHeader(out, 3);
+            Msgpack.writeStr(out, MP_S);
+            Msgpack.writeUInt(out, seq);
+            Msgpack.writeStr(out, MP_T);
+            Msgpack.writeUInt(out, stamp);
+            Msgpack.writeStr(out, MP_P);
+            Msgpack.writeStr(out, paddingAscii);
+            eventTail(out, -1);
+            sender.sendBinary(out);
+            return;
+        }
         line.setLength(0);
         line.append("42[\"bcast\",{\"s\":").append(seq).append(",\"t\":").append(stamp)
                 .append(",\"p\":\"").append(padding).append("\"}]");
@@ -464,8 +528,11 @@ public final class LoadGen {
 
     /** On any receiver's loop. */
     private void onTick(ByteBuf buf, int offset, int length) {
-        long seq = WsClient.longAfter(buf, offset, length, KEY_S);
-        long stamp = WsClient.longAfter(buf, offset, length, KEY_T);
+        onTick(WsClient.longAfter(buf, offset, length, KEY_S), WsClient.longAfter(buf, offset, length, KEY_T));
+    }
+
+    /** On any receiver's loop: a tick's sequence number and stamp, MIN_VALUE when missing. */
+    private void onTick(long seq, long stamp) {
         if (seq == Long.MIN_VALUE || stamp == Long.MIN_VALUE) {
             mismatches.increment();
             return;
@@ -544,13 +611,30 @@ public final class LoadGen {
         long now = System.nanoTime() - base;
         c.sentAt = now;
         inflight.incrementAndGet();
+        if (msgpack) {
+            ByteBuf out = c.newBinaryFrame(64 + paddingAscii.length);
+            eventHead(out, true, MP_ECHO, 1);
+            Msgpack.writeMapHeader(out, 2);
+            Msgpack.writeStr(out, MP_T);
+            Msgpack.writeUInt(out, now);
+            Msgpack.writeStr(out, MP_P);
+            Msgpack.writeStr(out, paddingAscii);
+            eventTail(out, id);
+            c.sendBinary(out);
+            return;
+        }
         c.sendText("42" + id + "[\"echo\",{\"t\":" + now + ",\"p\":\"" + padding + "\"}]");
     }
 
     private void onEchoAck(WsClient c, long id, ByteBuf buf, int offset, int length) {
+        onEchoAck(c, id, WsClient.longAfter(buf, offset, length, KEY_T));
+    }
+
+    /** On the client's loop: the ack of its request in flight, with the stamp it carried (MIN_VALUE: none). */
+    private void onEchoAck(WsClient c, long id, long stamp) {
         long now = System.nanoTime() - base;
         inflight.decrementAndGet();
-        if (id != c.nextAckId - 1 || WsClient.longAfter(buf, offset, length, KEY_T) != c.sentAt) {
+        if (id != c.nextAckId - 1 || stamp != c.sentAt) {
             mismatches.increment();
         }
         if (recording) {
@@ -560,6 +644,29 @@ public final class LoadGen {
         completed.increment();
         if (sending) {
             sendEcho(c);
+        }
+    }
+
+    /**
+     * The start of a msgpack EVENT packet, {@code {type: 2, data: [name, ...]}}: the caller writes the {@code args}
+     * arguments next, then {@link #eventTail}. Neither server cares about the order of the keys.
+     */
+    private static void eventHead(ByteBuf out, boolean withId, byte[] name, int args) {
+        Msgpack.writeMapHeader(out, withId ? 4 : 3);
+        Msgpack.writeStr(out, Msgpack.TYPE);
+        Msgpack.writeUInt(out, 2);
+        Msgpack.writeStr(out, Msgpack.DATA);
+        Msgpack.writeArrayHeader(out, 1 + args);
+        Msgpack.writeStr(out, name);
+    }
+
+    /** The end of a msgpack EVENT packet: the main namespace, and the ack id unless it is negative. */
+    private static void eventTail(ByteBuf out, long id) {
+        Msgpack.writeStr(out, Msgpack.NSP);
+        Msgpack.writeStr(out, MP_NSP);
+        if (id >= 0) {
+            Msgpack.writeStr(out, Msgpack.ID);
+            Msgpack.writeUInt(out, id);
         }
     }
 

@@ -19,6 +19,10 @@ import io.netty.handler.codec.ByteToMessageDecoder;
  *
  * <p>Client frames are masked with the all-zero key: valid per RFC 6455 (the server cannot tell), and the payload
  * can then be copied as is.
+ *
+ * <p>In msgpack mode ({@code socket.io-msgpack-parser}), every Socket.IO packet is one MessagePack map
+ * {@code {type, data, nsp, id}} in one binary frame, both ways; Engine.IO's own packets (OPEN, PING, PONG) stay text.
+ * The listener then gets the position of the packet's {@code data} value (the argument array) instead of the text.
  */
 final class WsClient extends ByteToMessageDecoder {
 
@@ -32,6 +36,15 @@ final class WsClient extends ByteToMessageDecoder {
         /** A Socket.IO ACK with its id; the text {@code 43<id>[...]} at {@code offset} for {@code length} bytes. */
         void onAck(WsClient client, long id, ByteBuf buf, int offset, int length);
 
+        /**
+         * msgpack mode: an EVENT whose {@code data} (the msgpack array of name and arguments) starts at {@code data}
+         * in {@code b}, a copy of the frame valid during the call only.
+         */
+        void onMsgpackEvent(WsClient client, byte[] b, int data);
+
+        /** msgpack mode: an ACK with its id, its {@code data} (the arguments' array) at {@code data}, -1 if none. */
+        void onMsgpackAck(WsClient client, long id, byte[] b, int data);
+
         /** The connection failed or closed; {@code wasReady} tells whether it ever became ready. */
         void onClosed(WsClient client, boolean wasReady, String why);
     }
@@ -39,10 +52,16 @@ final class WsClient extends ByteToMessageDecoder {
     private static final byte[] HEADER_END = {'\r', '\n', '\r', '\n'};
     private static final byte[] CONNECT = "40".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] PONG = "3".getBytes(StandardCharsets.US_ASCII);
+    /** msgpack CONNECT to the main namespace, no auth: {@code {type: 0, nsp: "/"}}. */
+    private static final byte[] MSGPACK_CONNECT = {(byte) 0x82, (byte) 0xa4, 't', 'y', 'p', 'e', 0,
+        (byte) 0xa3, 'n', 's', 'p', (byte) 0xa1, '/'};
+    /** Room for the largest client frame header (10 bytes of length form, 4 of mask) before a frame's payload. */
+    static final int MAX_HEADER = 14;
 
     final int index;
     private final Listener listener;
     private final ByteBuf upgradeRequest;
+    private final boolean msgpack;
     private Channel channel;
     private boolean upgraded;
     private boolean ready;
@@ -52,10 +71,11 @@ final class WsClient extends ByteToMessageDecoder {
     long nextAckId;
     long sentAt;
 
-    WsClient(int index, Listener listener, ByteBuf upgradeRequest) {
+    WsClient(int index, Listener listener, ByteBuf upgradeRequest, boolean msgpack) {
         this.index = index;
         this.listener = listener;
         this.upgradeRequest = upgradeRequest;
+        this.msgpack = msgpack;
     }
 
     Channel channel() {
@@ -153,7 +173,11 @@ final class WsClient extends ByteToMessageDecoder {
             in.readerIndex(offset + length);
             switch (opcode) {
                 case 1 -> onText(ctx, in, offset, length);
-                case 2 -> { } // binary: not used by the scenarios
+                case 2 -> {
+                    if (msgpack) {
+                        onMsgpack(ctx, in, offset, length);
+                    } // the default parser's scenarios send no binary
+                }
                 case 8 -> {
                     closeReason = "close frame";
                     ctx.close();
@@ -171,9 +195,21 @@ final class WsClient extends ByteToMessageDecoder {
         }
         byte engineType = in.getByte(offset);
         switch (engineType) {
-            case '0' -> sendText(CONNECT); // Engine.IO OPEN: connect to the main namespace
+            case '0' -> { // Engine.IO OPEN: connect to the main namespace
+                if (msgpack) {
+                    sendFrame(0x82, MSGPACK_CONNECT);
+                } else {
+                    sendText(CONNECT);
+                }
+            }
             case '2' -> sendText(PONG);
             case '4' -> {
+                if (msgpack) {
+                    // a text Socket.IO packet means the server speaks the default parser: do not measure that
+                    fail(ctx, "text Socket.IO packet in msgpack mode: " + in.toString(offset, Math.min(60, length),
+                            StandardCharsets.UTF_8));
+                    return;
+                }
                 if (length < 2) {
                     return;
                 }
@@ -212,6 +248,61 @@ final class WsClient extends ByteToMessageDecoder {
         }
     }
 
+    /** One socket.io-msgpack-parser packet: the top-level map, walked for type, id and where data lies. */
+    private void onMsgpack(ChannelHandlerContext ctx, ByteBuf in, int offset, int length) {
+        int type = -1;
+        long id = -1;
+        int dataAt = -1;
+        byte[] b = Msgpack.scratch(length);
+        in.getBytes(offset, b, 0, length);
+        try {
+            if (length == 0 || !Msgpack.isMap(b, 0)) {
+                fail(ctx, "msgpack packet is not a map");
+                return;
+            }
+            long h = Msgpack.header(b, 0);
+            int p = (int) (h & 0xff);
+            for (long i = 0; i < (h >>> 8); i++) {
+                int key = p;
+                p = Msgpack.skip(b, p);
+                if (Msgpack.strEquals(b, key, Msgpack.TYPE)) {
+                    type = (int) Msgpack.readLong(b, p);
+                } else if (Msgpack.strEquals(b, key, Msgpack.ID)) {
+                    id = Msgpack.readLong(b, p);
+                } else if (Msgpack.strEquals(b, key, Msgpack.DATA)) {
+                    dataAt = p;
+                }
+                p = Msgpack.skip(b, p);
+                if (p > length) {
+                    throw new IndexOutOfBoundsException("msgpack packet runs past its frame");
+                }
+            }
+        } catch (IndexOutOfBoundsException | IllegalArgumentException e) {
+            fail(ctx, "bad msgpack packet: " + e.getMessage());
+            return;
+        }
+        switch (type) {
+            case 2 -> {
+                if (dataAt >= 0) {
+                    listener.onMsgpackEvent(this, b, dataAt);
+                }
+            }
+            case 3 -> listener.onMsgpackAck(this, id, b, dataAt);
+            case 0 -> {
+                if (!ready) {
+                    ready = true;
+                    listener.onReady(this);
+                }
+            }
+            case 4 -> fail(ctx, "connect error (msgpack, " + length + " bytes)");
+            case 1 -> {
+                closeReason = "disconnected by server";
+                ctx.close();
+            }
+            default -> fail(ctx, "msgpack packet of type " + type);
+        }
+    }
+
     private void fail(ChannelHandlerContext ctx, String why) {
         closeReason = why;
         ctx.close();
@@ -231,6 +322,35 @@ final class WsClient extends ByteToMessageDecoder {
         ByteBuf out = channel.alloc().ioBuffer(length + 14);
         writeHeader(out, 0x81, length);
         out.writeCharSequence(payload, StandardCharsets.US_ASCII);
+        channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    private void sendFrame(int b0, byte[] payload) {
+        ByteBuf out = channel.alloc().ioBuffer(payload.length + MAX_HEADER);
+        writeHeader(out, b0, payload.length);
+        out.writeBytes(payload);
+        channel.writeAndFlush(out, channel.voidPromise());
+    }
+
+    /**
+     * A buffer for one binary frame: write the payload from its writer index on, then {@link #sendBinary}. The
+     * header goes into the room left in front, once the length is known, so the payload is never copied.
+     */
+    ByteBuf newBinaryFrame(int payloadHint) {
+        ByteBuf out = channel.alloc().ioBuffer(payloadHint + MAX_HEADER);
+        out.writerIndex(MAX_HEADER);
+        return out;
+    }
+
+    /** Sends a buffer from {@link #newBinaryFrame} as one binary frame; on the channel's event loop. Flushes. */
+    void sendBinary(ByteBuf out) {
+        int length = out.writerIndex() - MAX_HEADER;
+        int header = length < 126 ? 6 : length < 65536 ? 8 : 14;
+        int start = MAX_HEADER - header;
+        out.writerIndex(start);
+        writeHeader(out, 0x82, length);
+        out.writerIndex(MAX_HEADER + length);
+        out.readerIndex(start);
         channel.writeAndFlush(out, channel.voidPromise());
     }
 

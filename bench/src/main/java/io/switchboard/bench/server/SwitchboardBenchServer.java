@@ -6,6 +6,7 @@ import io.switchboard.bench.Args;
 import io.switchboard.core.AdapterFactory;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
+import io.switchboard.protocol.Parser;
 
 /**
  * Switchboard with the three bench handlers, default options otherwise:
@@ -15,7 +16,7 @@ import io.switchboard.core.ServerOptions;
  *   <li>{@code bcast(...args)}: emits {@code tick(...args)} to everyone in room {@code bench} (sender included).</li>
  * </ul>
  * {@code --port P [--host 127.0.0.1] [--redis redis://127.0.0.1:6379 | redis-cluster://h1:p1,h2:p2]
- * [--redis-sharded] [--max-lifetime-s 900]}. Prints
+ * [--redis-sharded] [--parser default|msgpack] [--max-lifetime-s 900]}. Prints
  * {@code READY <port>} once listening. GET /bench/gc runs a full GC and reports the heap.
  */
 public final class SwitchboardBenchServer {
@@ -27,6 +28,8 @@ public final class SwitchboardBenchServer {
         Args args = new Args(argv, "redis-sharded");
         ServerSupport.boundLifetime(args.integer("max-lifetime-s", 900));
         ServerOptions options = new ServerOptions();
+        // server-wide, as the option is: "msgpack" for the socket.io-msgpack-parser variant
+        options.parser(Parser.fromName(args.str("parser", "default")));
         String redis = args.str("redis", null);
         if (redis != null) {
             AdapterFactory adapter = RedisAdapterPlug.factory(redis, args.flag("redis-sharded"));
