@@ -82,13 +82,29 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
         if (after + 1 < oldest || after >= nextSeq) {
             return CompletableFuture.completedFuture(null);
         }
+        Set<String> rooms = saved.session.rooms();
+        List<ArrayNode> missed = since(after, rooms);
+        long readUpTo = nextSeq - 1;
+        // between this read and the socket's joining its rooms (a loop hop, its middlewares) a broadcast from
+        // another thread may be logged and pass the socket by: read again once it is in them. Whatever is logged
+        // after that read finds it in its rooms; what both reached is sent twice rather than not at all.
+        SessionState.CatchUp catchUp = (packets, later) -> {
+            List<ArrayNode> all = new ArrayList<>(packets);
+            all.addAll(since(readUpTo, rooms));
+            return all;
+        };
+        return CompletableFuture.completedFuture(new SessionState.Restored(saved.session, missed, catchUp));
+    }
+
+    /** The logged packets after that sequence number that these rooms selected, oldest first. */
+    private synchronized List<ArrayNode> since(long after, Set<String> rooms) {
         List<ArrayNode> missed = new ArrayList<>();
         for (Entry entry : log) {
-            if (entry.seq > after && includes(saved.session.rooms(), entry.opts)) {
+            if (entry.seq > after && includes(rooms, entry.opts)) {
                 missed.add(entry.data);
             }
         }
-        return CompletableFuture.completedFuture(new SessionState.Restored(saved.session, missed));
+        return missed;
     }
 
     /** Whether a packet sent with these options went to a socket in these rooms. */

@@ -172,10 +172,10 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
             link.malformed(channel, "not a broadcast channel of " + namespace.name());
             return;
         }
-        boolean noRecipient = !room.isEmpty() && !mayHaveRoom(room);
         // a node logging for recovery must see every packet of every node, in order, to know how far it got in
         // each node's log (RecoveryOffset), even those it has no recipient for
-        if (noRecipient && !(namespace.recovery() instanceof RedisRecoveryStore)) {
+        boolean logging = namespace.recovery() instanceof RedisRecoveryStore;
+        if (!logging && !room.isEmpty() && !mayHaveRoom(room)) {
             return;
         }
         JsonNode message = MsgPack.decode(payload);
@@ -196,7 +196,10 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
         }
         ArrayNode data = Wire.eventData(packet, "data");
         RedisRecoveryStore.relay(namespace, data);
-        if (noRecipient) {
+        // asked only after the relay moved this node's position past the packet: a recovering socket that joins
+        // the room before then finds the position short of it and waits for it live, so it must not be dropped;
+        // one that joins after gets it from the log
+        if (logging && !room.isEmpty() && !mayHaveRoom(room)) {
             return;
         }
         broadcastLocally(Packet.event(namespace.name(), data, null), WireOptions.read(message.get(2)));
