@@ -5,6 +5,7 @@ import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { io } from "socket.io-client";
 import { startJava } from "./support/server.mjs";
+import { once, waitUntil } from "./support/waits.mjs";
 
 const FIXTURE = "io.switchboard.recovery.RecoveryFixture";
 const RECEIVERS = 3;
@@ -14,24 +15,6 @@ const started = [];
 after(async () => {
   for (const stop of started.reverse()) await stop().catch(() => {});
 });
-
-function once(emitter, event, timeoutMs = 15_000) {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${timeoutMs} ms`)), timeoutMs);
-    emitter.once(event, (...args) => {
-      clearTimeout(timer);
-      resolve(args);
-    });
-  });
-}
-
-async function waitUntil(predicate, what, timeoutMs = 15_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 function connect(port) {
   const socket = io(`http://127.0.0.1:${port}`, {

@@ -9,7 +9,6 @@ import java.util.List;
  */
 final class JsonpScript {
     static final String CONTENT_TYPE = "text/javascript; charset=UTF-8";
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private JsonpScript() {
     }
@@ -42,53 +41,12 @@ final class JsonpScript {
     static String script(String index, String payload) {
         StringBuilder out = new StringBuilder(payload.length() + index.length() + 16).append("___eio[").append(index)
                 .append("](");
-        appendLiteral(out, payload);
+        JsonStrings.appendQuoted(out, payload);
         return out.append(");").toString();
     }
 
     /** The string as a JavaScript string literal, quotes included. */
     static String literal(String value) {
-        StringBuilder out = new StringBuilder(value.length() + 2);
-        appendLiteral(out, value);
-        return out.toString();
-    }
-
-    private static void appendLiteral(StringBuilder out, String value) {
-        out.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\b' -> out.append("\\b");
-                case '\f' -> out.append("\\f");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                case '\u2028', '\u2029' -> unicodeEscape(out, c);
-                default -> {
-                    if (c < 0x20 || loneSurrogate(value, i)) {
-                        // a lone surrogate too, as well-formed JSON.stringify (ES2019) writes it
-                        unicodeEscape(out, c);
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        out.append('"');
-    }
-
-    private static boolean loneSurrogate(String value, int i) {
-        char c = value.charAt(i);
-        if (Character.isHighSurrogate(c)) {
-            return i + 1 >= value.length() || !Character.isLowSurrogate(value.charAt(i + 1));
-        }
-        return Character.isLowSurrogate(c) && (i == 0 || !Character.isHighSurrogate(value.charAt(i - 1)));
-    }
-
-    private static void unicodeEscape(StringBuilder out, char c) {
-        out.append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF]).append(HEX[c >> 4 & 0xF])
-                .append(HEX[c & 0xF]);
+        return JsonStrings.quote(value);
     }
 }
