@@ -92,7 +92,7 @@ async function recoverRepeatedly(t, { receiverPort, publisherPorts }) {
 test("recovering again and again on one node loses no acknowledged broadcast", async (t) => {
   const node = await startJava(FIXTURE, ["--store-timeout", "10000"], { timeoutMs: 60_000 });
   started.push(() => node.stop());
-  // one publisher, on another loop than some of the receivers, so its broadcasts race their rejoining (one: the
-  // broadcasts of two loops may reach a socket in another order than their offsets, a known gap)
-  await recoverRepeatedly(t, { receiverPort: node.port, publisherPorts: [node.port] });
+  // two publishers, on other loops than some of the receivers, so that their broadcasts race the receivers'
+  // rejoining and each other (a loop must send them in the order of their offsets, or a drop skips one)
+  await recoverRepeatedly(t, { receiverPort: node.port, publisherPorts: [node.port, node.port] });
 });

@@ -53,6 +53,11 @@ public interface Adapter {
 
     // ---- cluster operations ----
 
+    /**
+     * Broadcasts an event. When the namespace logs for recovery ({@link Namespace#recovery()}) and the packet is not
+     * volatile, the adapter gives it its offset with the store, in the same step as it hands it to this node's
+     * loops, so that each loop sends the namespace's packets in offset order ({@link InMemoryAdapter} does).
+     */
     void broadcast(Packet packet, BroadcastOptions opts);
 
     /**

@@ -89,16 +89,8 @@ public final class BroadcastOperator {
             return;
         }
         ArrayNode data = namespace.server().json().event(event, args);
-        BroadcastOptions opts = options();
-        RecoveryStore store = namespace.recovery();
-        if (store == null || flags.isVolatile()) {
-            namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), opts);
-            return;
-        }
-        // logged once for all recipients, so that reconnecting clients get what they missed; the append returns at
-        // once (a remote log is written behind), so local delivery never waits for the store
-        data.add(store.append(data, opts));
-        namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), opts);
+        // with recovery on, the adapter logs it once for all recipients as it hands it to the loops
+        namespace.adapter().broadcast(Packet.event(namespace.name(), data, null), options());
     }
 
     /** Emits asking every client to acknowledge; completes with all answers (fails on timeout). */

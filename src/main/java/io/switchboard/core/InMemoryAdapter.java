@@ -237,7 +237,10 @@ public class InMemoryAdapter implements Adapter {
         return false;
     }
 
-    /** Runs the part on each loop: the other loops first, one task each, so that they work in parallel with this one. */
+    /**
+     * Runs the part on each loop: the other loops first, through the namespace's mailbox there, so that they work in
+     * parallel with this one and in the order of everything else asked of them.
+     */
     private void onEachLoop(List<LoopRooms> parts, boolean changesRooms, Consumer<LoopRooms> part,
                             Consumer<LoopRooms> refused) {
         LoopRooms own = null;
@@ -246,24 +249,17 @@ public class InMemoryAdapter implements Adapter {
                 own = index;
                 continue;
             }
-            boolean queued;
-            if (changesRooms) {
-                // counted as a queued room change: a broadcast the caller makes next goes to that loop too
-                queued = namespace.roomChanges().run(index.loop, () -> part.accept(index));
-            } else {
-                try {
-                    index.loop.execute(() -> part.accept(index));
-                    queued = true;
-                } catch (RuntimeException shuttingDown) {
-                    queued = false;
-                }
-            }
+            boolean queued = changesRooms
+                    // counted as a queued room change: a broadcast the caller makes next goes to that loop too
+                    ? namespace.roomChanges().run(index.loop, () -> part.accept(index))
+                    : namespace.mailboxes().of(index.loop).add(() -> part.accept(index));
             if (!queued) {
                 refused.accept(index);
             }
         }
         if (own != null) {
-            part.accept(own);
+            LoopRooms here = own;
+            namespace.mailboxes().run(here.loop, () -> part.accept(here));
         }
     }
 
@@ -362,13 +358,72 @@ public class InMemoryAdapter implements Adapter {
 
     @Override
     public void broadcast(Packet packet, BroadcastOptions opts) {
-        broadcastLocally(packet, opts);
+        broadcastLocally(packet, opts, logging(packet, opts));
     }
 
-    /** Encodes once and writes the same bytes to every local recipient, each loop to its own. */
-    protected void broadcastLocally(Packet packet, BroadcastOptions opts) {
+    /**
+     * What gives a packet broadcast from here its recovery offset, when the namespace logs it (recovery is on and
+     * the packet is not volatile); else null. The offset rides as the packet's last argument.
+     */
+    protected Runnable logging(Packet packet, BroadcastOptions opts) {
+        RecoveryStore store = namespace.recovery();
+        if (store == null || opts.flags().isVolatile()) {
+            return null;
+        }
+        ArrayNode data = (ArrayNode) packet.data();
+        return () -> data.add(store.append(data, opts));
+    }
+
+    /**
+     * A cluster adapter's broadcast: {@code publishing} (null for a local one) tells the other nodes, and the packet
+     * is delivered here. A logged packet is published as it gets its offset, so that the other nodes get this
+     * node's packets in offset order too.
+     */
+    protected void broadcastAndPublish(Packet packet, BroadcastOptions opts, Runnable publishing) {
+        Runnable logging = logging(packet, opts);
+        if (logging == null) {
+            if (publishing != null) {
+                publishing.run();
+            }
+            broadcastLocally(packet, opts, null);
+            return;
+        }
+        broadcastLocally(packet, opts, publishing == null ? logging : () -> {
+            logging.run();
+            publishing.run();
+        });
+    }
+
+    /**
+     * Encodes once and writes the same bytes to every local recipient, each loop to its own. With {@code stamp}
+     * (what gives the packet its offset: {@link #logging}, or a cluster adapter's relay of another node's packet),
+     * the offset is taken and the parts queued in one step ({@link LoopMailboxes#sendLogged}), and the loops are
+     * chosen after it, so that a socket back in its rooms by then is among the recipients, and one that is not
+     * finds the packet in the log.
+     */
+    protected void broadcastLocally(Packet packet, BroadcastOptions opts, Runnable stamp) {
+        if (stamp == null) {
+            List<LoopRooms> parts = candidates(opts);
+            Consumer<LoopRooms> part = deliveryPart(packet, opts, parts);
+            onEachLoop(parts, false, part, index -> part.accept(null));
+            return;
+        }
+        namespace.mailboxes().sendLogged(queue -> {
+            stamp.run();
+            List<LoopRooms> parts = candidates(opts);
+            Consumer<LoopRooms> part = deliveryPart(packet, opts, parts);
+            for (LoopRooms index : parts) {
+                queue.queue(index.loop, () -> part.accept(index), () -> part.accept(null));
+            }
+        });
+    }
+
+    /**
+     * What each loop does with a broadcast: writes to its recipients and counts them; with null (the loop refused
+     * the part) counts none. With no parts at all the broadcast is counted at once.
+     */
+    private Consumer<LoopRooms> deliveryPart(Packet packet, BroadcastOptions opts, List<LoopRooms> parts) {
         ServerObserver observer = namespace.server().options().observer();
-        List<LoopRooms> parts = candidates(opts);
         List<OutboundPacket> encoded = parts.isEmpty() ? List.of() : encodeForAll(packet, parts, opts);
         LoopParts counted = new LoopParts(parts.size(), total -> {
             if (total > 0) {
@@ -377,16 +432,17 @@ public class InMemoryAdapter implements Adapter {
             observer.broadcast(total);
             observer.packetsOut(packet.type(), total);
         });
-        if (parts.isEmpty()) {
-            return;
-        }
         boolean isVolatile = opts.flags().isVolatile();
         ArrayNode eventData = (ArrayNode) packet.data();
-        onEachLoop(parts, false, index -> {
+        return index -> {
+            if (index == null) {
+                counted.partDone(0);
+                return;
+            }
             List<Socket> recipients = selectOnLoop(index, opts);
             writeAll(recipients, encoded, isVolatile, eventData);
             counted.partDone(recipients.size());
-        }, index -> counted.partDone(0));
+        };
     }
 
     @Override

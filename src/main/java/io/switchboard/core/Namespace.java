@@ -33,7 +33,8 @@ public final class Namespace {
     private final Map<String, Socket> sockets = new ConcurrentHashMap<>();
     private final Map<String, List<ServerSideListener>> serverSideListeners = new ConcurrentHashMap<>();
     private final AtomicLong ackIds = new AtomicLong();
-    private final RoomChanges roomChanges = new RoomChanges();
+    private final LoopMailboxes mailboxes = new LoopMailboxes();
+    private final RoomChanges roomChanges = new RoomChanges(mailboxes);
     private final AdapterFactory adapterFactory;
     /** Made on first use: a dynamic child gets one only when a socket joins it (or the application asks). */
     private volatile Adapter adapter;
@@ -76,6 +77,11 @@ public final class Namespace {
     /** Where joins and leaves run on their socket's loop (and broadcasts learn of those still queued). */
     RoomChanges roomChanges() {
         return roomChanges;
+    }
+
+    /** Where what this namespace asks of a loop from elsewhere waits its turn there, in order. */
+    LoopMailboxes mailboxes() {
+        return mailboxes;
     }
 
     public Adapter adapter() {

@@ -214,13 +214,12 @@ public final class Socket {
         return UserCode.run(observer(), kind, id, event, call);
     }
 
-    /** Runs the task now when on the socket's loop, else queues it there: the hop is paid only off the loop. */
+    /**
+     * Runs the task now when on the socket's loop, else queues it there, in order with the namespace's other work
+     * for that loop ({@link LoopMailboxes#run}): the hop is paid only off the loop.
+     */
     private void onLoop(Runnable task) {
-        if (loop.inLoop()) {
-            task.run();
-        } else {
-            loop.execute(task);
-        }
+        namespace.mailboxes().run(loop, task);
     }
 
     SessionLoop loop() {
@@ -425,20 +424,24 @@ public final class Socket {
         checkEventName(event);
         // encoded on the caller's thread: the arguments are taken as they are at the call
         ArrayNode data = namespace.server().json().event(event, args);
-        onLoop(() -> sendOnLoop(data));
-    }
-
-    private void sendOnLoop(ArrayNode data) {
-        notifyOutgoing(data);
+        Runnable sending = () -> {
+            notifyOutgoing(data);
+            packet(Packet.event(namespace.name(), data, null));
+        };
         RecoveryStore store = namespace.recovery();
         if (store == null) {
-            packet(Packet.event(namespace.name(), data, null));
+            onLoop(sending);
             return;
         }
-        // logged so that a reconnecting client gets it again; the offset rides as the last argument. The append
-        // returns at once, so this packet keeps its place among the acked and volatile ones sent around it.
-        data.add(store.append(data, new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT)));
-        packet(Packet.event(namespace.name(), data, null));
+        // logged so that a reconnecting client gets it again, the offset as the last argument (listeners see it,
+        // as in the reference). The offset is taken now, on the caller's thread, as a broadcast's is, so the loop
+        // sends both in call order; the append returns at once, so the packet keeps its place among the acked and
+        // volatile ones sent around it.
+        BroadcastOptions toThisSocket = new BroadcastOptions(Set.of(id), Set.of(), BroadcastFlags.DEFAULT);
+        namespace.mailboxes().sendLogged(queue -> {
+            data.add(store.append(data, toThisSocket));
+            queue.queue(loop, sending, () -> { });
+        });
     }
 
     /**
@@ -505,7 +508,7 @@ public final class Socket {
     /** Sends a packet to this client; before the CONNECT reply it waits, so nothing precedes the reply. */
     void packet(Packet packet) {
         if (!loop.inLoop()) {
-            loop.execute(() -> packet(packet));
+            onLoop(() -> packet(packet));
             return;
         }
         if (disconnected) {
@@ -648,7 +651,7 @@ public final class Socket {
     /** With {@code close}, closes the whole underlying connection, every namespace of it included. */
     public Socket disconnect(boolean close) {
         if (!loop.inLoop()) {
-            loop.execute(() -> disconnect(close));
+            onLoop(() -> disconnect(close));
             return this;
         }
         if (!connected) {

@@ -146,14 +146,14 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
 
     @Override
     public void broadcast(Packet packet, BroadcastOptions opts) {
-        if (!opts.flags().local()) {
+        Runnable publishing = opts.flags().local() ? null : () -> {
             ArrayNode message = Wire.NODES.arrayNode(3);
             message.add(uid);
             message.add(wirePacket(packet));
             message.add(WireOptions.broadcast(opts, false));
             publish(channels.broadcastChannel(opts.rooms()), MsgPack.encode(message));
-        }
-        broadcastLocally(packet, opts);
+        };
+        broadcastAndPublish(packet, opts, publishing);
     }
 
     /** {@code {type: 2, data, nsp}}: always EVENT and without id; receivers number and split binary themselves. */
@@ -195,14 +195,11 @@ public final class RedisAdapter extends InMemoryAdapter implements RedisClusterA
             return;
         }
         ArrayNode data = Wire.eventData(packet, "data");
-        RedisRecoveryStore.relay(namespace, data);
-        // asked only after the relay moved this node's position past the packet: a recovering socket that joins
-        // the room before then finds the position short of it and waits for it live, so it must not be dropped;
-        // one that joins after gets it from the log
-        if (logging && !room.isEmpty() && !mayHaveRoom(room)) {
-            return;
-        }
-        broadcastLocally(Packet.event(namespace.name(), data, null), WireOptions.read(message.get(2)));
+        // the recipients are chosen after the relay moved this node's position past the packet: a recovering
+        // socket back in its rooms before then finds the position short of it and gets the packet live, one that
+        // is back after gets it from the log
+        broadcastLocally(Packet.event(namespace.name(), data, null), WireOptions.read(message.get(2)),
+                RedisRecoveryStore.relaying(namespace, data));
     }
 
     @Override

@@ -149,11 +149,12 @@ final class RedisRecoveryStore implements RecoveryStore {
         eventData.set(last, TextNode.valueOf(offset));
     }
 
-    /** For the adapters: the packet of a remote broadcast, before it is delivered here. */
-    static void relay(Namespace namespace, ArrayNode eventData) {
-        if (namespace.recovery() instanceof RedisRecoveryStore store) {
-            store.relayed(eventData);
-        }
+    /**
+     * For the adapters: what gives the packet of a remote broadcast this node's offset, as it is delivered here
+     * (null when the namespace does not log in Redis).
+     */
+    static Runnable relaying(Namespace namespace, ArrayNode eventData) {
+        return namespace.recovery() instanceof RedisRecoveryStore store ? () -> store.relayed(eventData) : null;
     }
 
     /** How far this node got in every origin's log, and below what it went past everything of origins it lacks. */

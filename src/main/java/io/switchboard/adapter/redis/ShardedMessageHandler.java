@@ -98,8 +98,8 @@ final class ShardedMessageHandler {
         Namespace namespace = adapter.nsp();
         String requestId = Wire.optionalRequestId(data);
         if (requestId == null) {
-            RedisRecoveryStore.relay(namespace, args);
-            adapter.deliverLocally(Packet.event(namespace.name(), args, null), wire);
+            adapter.deliverLocally(Packet.event(namespace.name(), args, null), wire,
+                    RedisRecoveryStore.relaying(namespace, args));
             return;
         }
         if (from == null) {

@@ -99,8 +99,8 @@ public final class ShardedRedisAdapter extends InMemoryAdapter implements RedisC
         return ackRequests.get(requestId);
     }
 
-    void deliverLocally(Packet packet, BroadcastOptions opts) {
-        broadcastLocally(packet, opts);
+    void deliverLocally(Packet packet, BroadcastOptions opts, Runnable stamp) {
+        broadcastLocally(packet, opts, stamp);
     }
 
     void deliverWithAckLocally(Packet packet, BroadcastOptions opts, Consumer<JsonNode> ack,
@@ -161,15 +161,15 @@ public final class ShardedRedisAdapter extends InMemoryAdapter implements RedisC
 
     @Override
     public void broadcast(Packet packet, BroadcastOptions opts) {
-        if (!opts.flags().local()) {
+        Runnable publishing = opts.flags().local() ? null : () -> {
             ObjectNode data = Wire.NODES.objectNode();
             data.set("packet", wirePacket(packet));
             data.set("opts", WireOptions.broadcast(opts, false));
             String target = opts.rooms().size() == 1 && ownsRoomChannel(opts.rooms().iterator().next())
                     ? roomChannel(opts.rooms().iterator().next()) : channel;
             publish(target, ShardedType.BROADCAST, data);
-        }
-        broadcastLocally(packet, opts);
+        };
+        broadcastAndPublish(packet, opts, publishing);
     }
 
     /** {@code {type: 2, data}}: the namespace travels in the envelope. */
