@@ -156,11 +156,19 @@ public final class Socket {
     private SocketData socketData() {
         SocketData current = data;
         if (current == null) {
-            SocketData made = new SocketData(this::stateChanged);
+            SocketData made = new SocketData(this::dataChanged);
             current = (SocketData) DATA.compareAndExchange(this, null, made);
             current = current == null ? made : current;
         }
         return current;
+    }
+
+    /**
+     * The data changed, on whatever thread changed it (the data itself is a thread-safe map): what the socket does
+     * about it, keeping its state for recovery, happens on its loop, as every change to the socket does.
+     */
+    private void dataChanged() {
+        onLoop(this::stateChanged);
     }
 
     public boolean connected() {
