@@ -87,6 +87,11 @@ class RemoteSocketsClusterTest extends ThreeNodeCluster {
     void allRoomsIsTheUnionOfEveryNode() {
         server(0).sockets().localSocket(a.id()).join("ra");
         server(2).sockets().localSocket(c.id()).join("rc");
+        // joins from this thread run on the sockets' loops, and another node's answer reads the rooms as they are
+        // then: the question is asked once both ran
+        ClusterFixture.eventually("a in ra and c in rc", () ->
+                server(0).sockets().localSocket(a.id()).rooms().contains("ra")
+                        && server(2).sockets().localSocket(c.id()).rooms().contains("rc"));
         Set<String> rooms = TestClient.await(server(1).sockets().adapter().allRooms());
         assertTrue(rooms.containsAll(Set.of("ra", "rc", a.id(), b.id(), c.id())), rooms::toString);
     }
