@@ -1,7 +1,9 @@
 // The Node reference server for Switchboard's benchmarks: socket.io 4.8 with its default settings and the same
 // three handlers as the Switchboard and raw Netty bench servers.
 //
-//   node server.mjs --port P [--host 127.0.0.1] [--parser default|msgpack] [--max-lifetime-s 900]
+//   node server.mjs --port P [--host 127.0.0.1] [--parser default|msgpack] [--recovery] [--max-lifetime-s 900]
+//
+// --recovery: connection state recovery on, with the reference's defaults (2 minutes, middlewares skipped).
 //
 // --parser msgpack: the only change, `parser: require("socket.io-msgpack-parser")` (3.0.2, package.json), as its
 // README says; the default parser otherwise.
@@ -45,9 +47,10 @@ if (parserName !== "default" && parserName !== "msgpack") {
   process.exit(2);
 }
 // loaded only when asked for, so the default server is exactly what it was
-const io = parserName === "msgpack"
-  ? new Server(http, { parser: createRequire(import.meta.url)("socket.io-msgpack-parser") })
-  : new Server(http); // default settings
+const options = {};
+if (parserName === "msgpack") options.parser = createRequire(import.meta.url)("socket.io-msgpack-parser");
+if ("recovery" in args) options.connectionStateRecovery = { maxDisconnectionDuration: 120_000, skipMiddlewares: true };
+const io = new Server(http, options); // default settings otherwise
 
 io.on("connection", (socket) => {
   socket.on("join", (room, ack) => {

@@ -38,11 +38,20 @@ import io.switchboard.bench.Procs.ServerProc;
  */
 public final class Bench {
     static final ObjectMapper JSON = new ObjectMapper();
-    static final List<String> ALL = List.of("idle-10k", "idle-20k", "fanout-1k", "fanout-5k", "echo",
-            "cluster-fanout");
+    static final List<String> ALL = List.of("idle-10k", "idle-20k", "idle-rooms-10k", "idle-polling-5k",
+            "fanout-1k", "fanout-5k", "echo", "cluster-fanout");
     /** Run only when named: they start a Redis Cluster and take several minutes. */
     static final List<String> BY_NAME = List.of("cluster-fanout-rc");
     static final List<String> SERVERS = List.of("switchboard", "node", "raw");
+    static final String IDLE_ROOMS = "idle-rooms-10k";
+    static final String IDLE_POLLING = "idle-polling-5k";
+
+    /**
+     * What the idle clients are: websocket clients in no room; websocket clients in 5 rooms each with connection
+     * state recovery on in the server (the state real applications carry); long-polling clients.
+     */
+    enum IdleKind { PLAIN, ROOMS, POLLING }
+
     /** A server variant {@code X-msgpack}: X with socket.io-msgpack-parser (switchboard, node). */
     static final String MSGPACK_SUFFIX = "-msgpack";
 
@@ -152,14 +161,19 @@ public final class Bench {
         log("== " + name + ": " + runs + " run(s) of " + servers + ", interleaved");
         for (int run = 1; run <= runs; run++) {
             for (String server : servers) {
-                if (server.equals("switchboard-packaged") && !name.startsWith("idle")) {
-                    continue; // the packaged server has no bench handlers: idle scenarios only
+                if (server.equals("switchboard-packaged") && (!name.startsWith("idle") || name.equals(IDLE_ROOMS))) {
+                    continue; // the packaged server has no bench handlers (no join): the plain idle scenarios only
+                }
+                if (server.equals("raw") && name.equals(IDLE_POLLING)) {
+                    continue; // the raw server speaks websocket only
                 }
                 log("-- " + name + " / " + server + " / run " + run);
                 try {
                     Map<String, Double> m = switch (name) {
-                        case "idle-10k" -> idle(server, n(10_000, 300), n(10_000, 300), false);
-                        case "idle-20k" -> idle(server, n(20_000, 600), n(10_000, 300), true);
+                        case "idle-10k" -> idle(server, n(10_000, 300), n(10_000, 300), false, IdleKind.PLAIN);
+                        case "idle-20k" -> idle(server, n(20_000, 600), n(10_000, 300), true, IdleKind.PLAIN);
+                        case IDLE_ROOMS -> idle(server, n(10_000, 300), n(10_000, 300), false, IdleKind.ROOMS);
+                        case IDLE_POLLING -> idle(server, n(5_000, 200), n(5_000, 200), false, IdleKind.POLLING);
                         case "fanout-1k" -> fanout(server, n(1_000, 100), name, run);
                         case "fanout-5k" -> fanout(server, n(5_000, 300), name, run);
                         case "echo" -> echo(server, n(100, 20), run);
@@ -338,9 +352,10 @@ public final class Bench {
 
     // ------------------------------------------------------------------ idle
 
-    private Map<String, Double> idle(String server, int requested, int perGen, boolean extrapolate) throws Exception {
-        String tag = "idle-" + requested + "-" + server;
-        ServerProc s = startServer(server, tag);
+    private Map<String, Double> idle(String server, int requested, int perGen, boolean extrapolate, IdleKind kind)
+            throws Exception {
+        String tag = "idle-" + kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + requested + "-" + server;
+        ServerProc s = kind == IdleKind.ROOMS ? startServer(server, tag, "--recovery") : startServer(server, tag);
         List<GenProc> gens = new ArrayList<>();
         try {
             Thread.sleep(1000);
@@ -355,9 +370,13 @@ public final class Bench {
                 // its own cap (limits.maxConnections 0): 90 % of the descriptor limit, refused beyond it
                 budget = Math.min(budget, maxFiles * 9 / 10 - fds0 - 100);
             }
+            if (kind == IdleKind.POLLING) {
+                budget /= 2; // a polling client may hold two connections: its poll and its POSTs
+            }
             int n = (int) Math.min(requested, budget);
             int count = (n + perGen - 1) / perGen;
-            long connectBound = 30 + n / 200;
+            // a polling client's connect takes three requests and a second connection
+            long connectBound = 30 + n / (kind == IdleKind.POLLING ? 40 : 200);
             for (int g = 0; g < count; g++) {
                 int share = n / count + (g < n % count ? 1 : 0);
                 List<String> genArgs = new ArrayList<>(List.of("--mode", "idle", "--urls", "127.0.0.1:" + s.port,
@@ -366,6 +385,11 @@ public final class Bench {
                         "--connect-timeout-s", Long.toString(connectBound),
                         "--max-s", Long.toString(connectBound + 120)));
                 genArgs.addAll(parserArgs(server));
+                switch (kind) {
+                    case ROOMS -> genArgs.addAll(List.of("--rooms", "5"));
+                    case POLLING -> genArgs.addAll(List.of("--transport", "polling"));
+                    default -> { }
+                }
                 gens.add(startGen(tag + "-" + g, genArgs.toArray(String[]::new)));
             }
             long ready = 0;
@@ -736,6 +760,7 @@ public final class Bench {
         return out;
     }
 
+    /** {@code num}'s median over {@code den}'s, bounded; with {@code den} null, {@code num}'s median itself. */
     private record Target(String what, String scenario, String metric, String num, String den, double bound,
                           boolean atMost) {
     }
@@ -749,6 +774,20 @@ public final class Bench {
                 "switchboard-packaged", "node", 0.5, true),
         new Target("idle RSS per connection, library with the JVM's defaults", "idle-20k", "rss_per_conn_kb",
                 "switchboard-defaults", "node", 0.7, true),
+        new Target("idle RSS per connection, same JVM options as raw Netty", "idle-20k", "rss_per_conn_kb",
+                "switchboard", "raw", 1.5, true),
+        new Target("idle RSS per connection, 5 rooms each, recovery on, library with the JVM's defaults", IDLE_ROOMS,
+                "rss_per_conn_kb", "switchboard-defaults", "node", 0.7, true),
+        new Target("idle RSS per connection, 5 rooms each, recovery on", IDLE_ROOMS, "rss_per_conn_kb", "switchboard",
+                "node", 0.5, true),
+        new Target("idle RSS per polling client, packaged server as the README starts it", IDLE_POLLING,
+                "rss_per_conn_kb", "switchboard-packaged", "node", 0.5, true),
+        new Target("idle RSS per polling client, library with the JVM's defaults", IDLE_POLLING, "rss_per_conn_kb",
+                "switchboard-defaults", "node", 0.7, true),
+        new Target("idle live heap per connection (KiB), packaged server", "idle-20k", "heap_live_per_conn_kb",
+                "switchboard-packaged", null, 2.0, true),
+        new Target("idle live heap per connection (KiB), library", "idle-20k", "heap_live_per_conn_kb",
+                "switchboard", null, 2.0, true),
         new Target("fan-out CPU per delivery at the fixed rate, JVM defaults", "fanout-5k",
                 "fixed_server_cpu_us_per_delivery", "switchboard-defaults", "node", 0.8, true),
         new Target("fan-out CPU per delivery at the fixed rate, JVM defaults", "fanout-1k",
@@ -849,11 +888,14 @@ public final class Bench {
         ArrayNode ratios = JSON.createArrayNode();
         for (Target t : TARGETS) {
             ObjectNode r = JSON.createObjectNode().put("type", "ratio").put("target", t.what)
-                    .put("scenario", t.scenario).put("metric", t.metric).put("ratio_of", t.num + "/" + t.den)
+                    .put("scenario", t.scenario).put("metric", t.metric)
+                    .put("ratio_of", t.den == null ? t.num + " (absolute)" : t.num + "/" + t.den)
                     .put("target_ratio", (t.atMost ? "<= " : ">= ") + t.bound);
             Map<String, Map<String, Double>> s = med.get(t.scenario);
             Double a = s == null || s.get(t.num) == null ? null : s.get(t.num).get(t.metric);
-            Double b = s == null || s.get(t.den) == null ? null : s.get(t.den).get(t.metric);
+            // a target without a reference server bounds the value itself
+            Double b = t.den == null ? Double.valueOf(1.0)
+                    : s == null || s.get(t.den) == null ? null : s.get(t.den).get(t.metric);
             if (a == null || b == null || a.isNaN() || b.isNaN() || b == 0) {
                 r.put("status", skipped.containsKey(t.scenario) ? "skipped: " + skipped.get(t.scenario)
                         : "not measured");

@@ -50,6 +50,8 @@ import org.HdrHistogram.Recorder;
  * --redis-pids p,...        Redis processes whose CPU time is also reported on its own (redis_cpu_*); a cluster
  *                           scenario lists them in --server-pids too
  * --max-s S                 hard deadline: the process halts after S seconds whatever happens
+ * --transport websocket|polling  idle mode: WebSocket clients (default) or Engine.IO long-polling ones
+ * --rooms K                 idle mode: each client joins K rooms once connected (websocket only)
  * --parser default|msgpack  how Socket.IO packets are framed: the default parser's text frames, or
  *                           socket.io-msgpack-parser's one msgpack map per packet in a binary frame (default: default)
  * fanout: --warmup-s --measure-s --window W --fixed-rate deliveries/s --fixed-s --payload bytes
@@ -94,6 +96,7 @@ public final class LoadGen {
 
     // connection phase
     private WsClient[] clients;
+    private PollClient[] pollClients;
     private Semaphore handshakes;
     private final AtomicLong readyCount = new AtomicLong();
     private final AtomicLong failedCount = new AtomicLong();
@@ -253,9 +256,7 @@ public final class LoadGen {
     private final WsClient.Listener listener = new WsClient.Listener() {
         @Override
         public void onReady(WsClient client) {
-            lastReadyAt.set(System.nanoTime());
-            readyCount.incrementAndGet();
-            handshakes.release();
+            clientReady();
         }
 
         @Override
@@ -296,23 +297,47 @@ public final class LoadGen {
 
         @Override
         public void onClosed(WsClient client, boolean wasReady, String why) {
-            if (wasReady) {
-                droppedCount.incrementAndGet();
-            } else {
-                failedCount.incrementAndGet();
-                handshakes.release();
-            }
-            String key = why == null ? "?" : why.length() > 120 ? why.substring(0, 120) : why;
-            failures.merge(key, 1, Integer::sum);
+            clientClosed(wasReady, why);
         }
     };
+
+    private final PollClient.Events pollEvents = new PollClient.Events() {
+        @Override
+        public void ready(PollClient client) {
+            clientReady();
+        }
+
+        @Override
+        public void closed(PollClient client, boolean wasReady, String why) {
+            clientClosed(wasReady, why);
+        }
+    };
+
+    private void clientReady() {
+        lastReadyAt.set(System.nanoTime());
+        readyCount.incrementAndGet();
+        handshakes.release();
+    }
+
+    private void clientClosed(boolean wasReady, String why) {
+        if (wasReady) {
+            droppedCount.incrementAndGet();
+        } else {
+            failedCount.incrementAndGet();
+            handshakes.release();
+        }
+        String key = why == null ? "?" : why.length() > 120 ? why.substring(0, 120) : why;
+        failures.merge(key, 1, Integer::sum);
+    }
 
     /** Opens the connections, at most {@code concurrency} handshakes at once; returns when all settled. */
     private ObjectNode connect() throws InterruptedException {
         int n = args.integer("clients", 100);
         int concurrency = args.integer("concurrency", 128);
         long timeoutNanos = TimeUnit.SECONDS.toNanos(args.integer("connect-timeout-s", 120));
-        clients = new WsClient[n];
+        boolean polling = polling();
+        clients = new WsClient[polling ? 0 : n];
+        pollClients = new PollClient[polling ? n : 0];
         handshakes = new Semaphore(concurrency);
         long start = System.nanoTime();
         long deadline = start + timeoutNanos;
@@ -321,10 +346,16 @@ public final class LoadGen {
             if (!handshakes.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
                 break;
             }
-            WsClient client = new WsClient(i, listener, upgradeRequests.get(i % upgradeRequests.size()), msgpack);
-            clients[i] = client;
             InetSocketAddress remote = endpoints.get(i % endpoints.size());
             InetSocketAddress local = new InetSocketAddress(sources.get(i % sources.size()), 0);
+            if (polling) {
+                pollClients[i] = new PollClient(template, remote, local, pollEvents);
+                pollClients[i].start();
+                started++;
+                continue;
+            }
+            WsClient client = new WsClient(i, listener, upgradeRequests.get(i % upgradeRequests.size()), msgpack);
+            clients[i] = client;
             template.clone().handler(client).connect(remote, local).addListener(f -> {
                 if (!f.isSuccess()) {
                     client.reportClosed("connect: " + f.cause());
@@ -372,8 +403,21 @@ public final class LoadGen {
 
     // ---------------------------------------------------------------- idle
 
+    /** {@code --transport polling}: Engine.IO long-polling clients ({@link PollClient}; idle mode only). */
+    private boolean polling() {
+        return args.str("transport", "websocket").equals("polling");
+    }
+
     private void idle() throws Exception {
         ObjectNode conn = connect();
+        int rooms = args.integer("rooms", 0);
+        if (rooms > 0) {
+            if (polling()) {
+                throw new IllegalArgumentException("--rooms needs websocket clients");
+            }
+            joinRooms(readyClients(), rooms);
+            conn.put("rooms_per_client", rooms);
+        }
         conn.put("event", "ready");
         emit(conn);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -388,6 +432,11 @@ public final class LoadGen {
         for (WsClient c : clients) {
             if (c != null && c.channel() != null) {
                 c.channel().close();
+            }
+        }
+        for (PollClient c : pollClients) {
+            if (c != null) {
+                c.shutdown();
             }
         }
         emit(JSON.createObjectNode().put("event", "closed").put("dropped_before_close", dropped));
@@ -477,6 +526,33 @@ public final class LoadGen {
         emit(result);
     }
 
+    /**
+     * Each client joins {@code perClient} of 1,000 rooms (client i: rooms i, i + 200, i + 400, ... modulo 1,000, so
+     * about 10 members a room per 2,000 clients), waiting for every ack: the rooms real applications give their users.
+     */
+    private void joinRooms(List<WsClient> ready, int perClient) throws InterruptedException {
+        scenario = Scenario.JOIN;
+        for (WsClient c : ready) {
+            c.channel().eventLoop().execute(() -> {
+                for (int j = 0; j < perClient; j++) {
+                    c.sendText("42" + (c.nextAckId++) + "[\"join\",\"room-" + (c.index + j * 200) % 1000 + "\"]");
+                }
+            });
+        }
+        awaitJoined((long) ready.size() * perClient, 120);
+        scenario = Scenario.NONE;
+    }
+
+    private void awaitJoined(long expected, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        while (joined.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        if (joined.get() < expected) {
+            throw new IllegalStateException("only " + joined.get() + " of " + expected + " joins were acknowledged");
+        }
+    }
+
     private void joinAll(List<WsClient> ready) throws InterruptedException {
         scenario = Scenario.JOIN;
         for (WsClient c : ready) {
@@ -492,13 +568,7 @@ public final class LoadGen {
                 }
             });
         }
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (joined.get() < ready.size() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
-        if (joined.get() < ready.size()) {
-            throw new IllegalStateException("only " + joined.get() + " of " + ready.size() + " joined the room");
-        }
+        awaitJoined(ready.size(), 60);
         scenario = Scenario.NONE;
     }
 

@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 
 import io.switchboard.bench.Args;
 import io.switchboard.core.AdapterFactory;
+import io.switchboard.core.RecoveryOptions;
 import io.switchboard.core.Server;
 import io.switchboard.core.ServerOptions;
 import io.switchboard.protocol.Parser;
@@ -16,7 +17,8 @@ import io.switchboard.protocol.Parser;
  *   <li>{@code bcast(...args)}: emits {@code tick(...args)} to everyone in room {@code bench} (sender included).</li>
  * </ul>
  * {@code --port P [--host 127.0.0.1] [--redis redis://127.0.0.1:6379 | redis-cluster://h1:p1,h2:p2]
- * [--redis-sharded] [--parser default|msgpack] [--max-lifetime-s 900]}. Prints
+ * [--redis-sharded] [--parser default|msgpack] [--recovery] [--max-lifetime-s 900]}; {@code --recovery} turns
+ * connection state recovery on (2 minutes, middlewares skipped: the reference's defaults, in-memory store). Prints
  * {@code READY <port>} once listening. GET /bench/gc runs a full GC and reports the heap.
  */
 public final class SwitchboardBenchServer {
@@ -25,11 +27,14 @@ public final class SwitchboardBenchServer {
 
     public static void main(String[] argv) throws Exception {
         useServerLogging();
-        Args args = new Args(argv, "redis-sharded");
+        Args args = new Args(argv, "redis-sharded", "recovery");
         ServerSupport.boundLifetime(args.integer("max-lifetime-s", 900));
         ServerOptions options = new ServerOptions();
         // server-wide, as the option is: "msgpack" for the socket.io-msgpack-parser variant
         options.parser(Parser.fromName(args.str("parser", "default")));
+        if (args.flag("recovery")) {
+            options.connectionStateRecovery(new RecoveryOptions(120_000, true));
+        }
         String redis = args.str("redis", null);
         if (redis != null) {
             AdapterFactory adapter = RedisAdapterPlug.factory(redis, args.flag("redis-sharded"));
