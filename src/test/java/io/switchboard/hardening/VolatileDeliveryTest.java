@@ -53,6 +53,8 @@ class VolatileDeliveryTest {
         assertFalse(engineSession.canTakeMore());
         server.sockets().asVolatile().emit("volatile", 1);
         server.sockets().emit("ordinary", 2);
+        // both ran on the session's loop before the next GET is sent: a GET read first would take the volatile one
+        CompletableFuture.runAsync(() -> { }, engineSession.loop()).get(10, TimeUnit.SECONDS);
         assertEquals("42[\"ordinary\",2]", PlainHttp.get(port, session).body());
 
         // a GET waits: the volatile event answers it
