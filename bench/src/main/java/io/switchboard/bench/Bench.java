@@ -509,16 +509,18 @@ public final class Bench {
         JsonNode fixed = r.path("fixed");
         m.put("clients", r.path("members").asDouble());
         m.put("connects_per_s", r.path("connect").path("connects_per_s").asDouble());
-        m.put("deliveries_per_s", max.path("deliveries_per_s").asDouble());
-        m.put("p50_ms_at_max", max.path("p50_ms").asDouble());
-        m.put("p99_ms_at_max", max.path("p99_ms").asDouble());
-        m.put("server_cpu_us_per_delivery", max.path("server_cpu_us_per_op").asDouble());
-        m.put("server_cpu_util", max.path("server_cpu_util").asDouble());
-        m.put("gen_cpu_util", max.path("gen_cpu_util").asDouble());
-        m.put("gen_cpu_us_per_delivery", max.path("gen_cpu_us_per_op").asDouble());
-        if (max.has("redis_cpu_s")) {
-            m.put("redis_cpu_us_per_delivery", max.path("redis_cpu_us_per_op").asDouble());
-            m.put("redis_cpu_util", max.path("redis_cpu_util").asDouble());
+        if (!max.isMissingNode()) { // absent with --measure-s 0: no closed loop ran
+            m.put("deliveries_per_s", max.path("deliveries_per_s").asDouble());
+            m.put("p50_ms_at_max", max.path("p50_ms").asDouble());
+            m.put("p99_ms_at_max", max.path("p99_ms").asDouble());
+            m.put("server_cpu_us_per_delivery", max.path("server_cpu_us_per_op").asDouble());
+            m.put("server_cpu_util", max.path("server_cpu_util").asDouble());
+            m.put("gen_cpu_util", max.path("gen_cpu_util").asDouble());
+            m.put("gen_cpu_us_per_delivery", max.path("gen_cpu_us_per_op").asDouble());
+            if (max.has("redis_cpu_s")) {
+                m.put("redis_cpu_us_per_delivery", max.path("redis_cpu_us_per_op").asDouble());
+                m.put("redis_cpu_util", max.path("redis_cpu_util").asDouble());
+            }
         }
         if (!fixed.isMissingNode()) {
             m.put("fixed_deliveries_per_s", fixed.path("deliveries_per_s").asDouble());

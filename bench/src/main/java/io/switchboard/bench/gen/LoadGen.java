@@ -468,12 +468,12 @@ public final class LoadGen {
         result.put("members", members);
         result.put("window", window);
         result.set("connect", conn);
+        recording = true;
         // --measure-s 0 skips the closed loop: the fixed rate then meets a server as cold as its connects left it
         // (a JIT that has not compiled the broadcast path yet), as a generator that only sends at that rate sees it
-        boolean drained = measure <= 0 || closedLoop(window, warmup, measure, result);
+        boolean drained = measure <= 0 || runClosedLoop(window, warmup, measure, result);
 
         // fixed rate: broadcasts leave on a schedule, stamped with their intended time (no coordinated omission)
-        recording = true;
         double fixedRate = args.dbl("fixed-rate", 20_000);
         double fixedSeconds = args.dbl("fixed-s", 5);
         if (fixedRate > 0 && fixedSeconds > 0 && drained) {
@@ -509,10 +509,12 @@ public final class LoadGen {
         emit(result);
     }
 
-    /** Closed loop: {@code window} broadcasts in flight, the next one leaves when one has reached every member. */
-    private boolean closedLoop(int window, double warmup, double measure, ObjectNode result) throws Exception {
+    /**
+     * Closed loop: {@code window} broadcasts in flight, the next one leaves when one has reached every member. Puts
+     * its figures under "max" in {@code result}; true when every broadcast arrived afterwards.
+     */
+    private boolean runClosedLoop(int window, double warmup, double measure, ObjectNode result) throws Exception {
         closedLoop = true;
-        recording = true;
         sender.channel().eventLoop().execute(() -> {
             for (int i = 0; i < window; i++) {
                 sendBroadcast(System.nanoTime() - base);
