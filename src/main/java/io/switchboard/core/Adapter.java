@@ -45,6 +45,11 @@ public interface Adapter {
     /** The rooms of a local socket (empty when unknown); from another thread than its loop, as of a recent moment. */
     Set<String> socketRooms(String socketId);
 
+    /** How many rooms {@link #socketRooms} would list, without making the set (a join checks the limit with it). */
+    default int socketRoomCount(String socketId) {
+        return socketRooms(socketId).size();
+    }
+
     /** Ids of the local sockets in any of the rooms (all local sockets when empty). */
     Set<String> sockets(Set<String> rooms);
 

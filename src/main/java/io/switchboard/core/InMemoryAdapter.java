@@ -147,6 +147,12 @@ public class InMemoryAdapter implements Adapter {
     }
 
     @Override
+    public int socketRoomCount(String socketId) {
+        Set<String> mine = socketRooms.get(socketId);
+        return (mine == null ? 0 : mine.size()) + (ownRoomMember(socketId) != null ? 1 : 0);
+    }
+
+    @Override
     public Set<String> sockets(Set<String> inRooms) {
         Set<String> ids = new HashSet<>();
         BroadcastOptions opts = new BroadcastOptions(inRooms, Set.of(), BroadcastFlags.DEFAULT);

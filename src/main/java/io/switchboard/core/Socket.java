@@ -542,6 +542,10 @@ public final class Socket {
 
     // ---- rooms and broadcasting ----
 
+    public Socket join(String room) {
+        return join(Set.of(room));
+    }
+
     public Socket join(String... rooms) {
         return join(Arrays.asList(rooms));
     }
@@ -558,7 +562,9 @@ public final class Socket {
      * rooms than the limit at once, which throws here.
      */
     public Socket join(Collection<String> rooms) {
-        Set<String> wanted = Set.copyOf(rooms);
+        // Set.copyOf returns an immutable set as it is; anything else it copies through a HashSet
+        Set<String> wanted = rooms.size() == 1 && !(rooms instanceof Set) ? Set.of(rooms.iterator().next())
+                : Set.copyOf(rooms);
         int limit = namespace.server().options().maxRoomsPerSocket();
         if (loop.inLoop()) {
             if (!tryJoin(wanted)) {
@@ -588,8 +594,9 @@ public final class Socket {
             return true;
         }
         int limit = namespace.server().options().maxRoomsPerSocket();
-        Set<String> current = rooms();
-        if (current.size() + wanted.size() > limit) {
+        int count = connected ? namespace.adapter().socketRoomCount(id) : rooms().size();
+        if (count + wanted.size() > limit) {
+            Set<String> current = rooms();
             long added = wanted.stream().filter(room -> !current.contains(room)).count();
             if (current.size() + added > limit) {
                 return false;
@@ -808,13 +815,10 @@ public final class Socket {
     }
 
     private void onEvent(Packet packet) {
-        // the packet was decoded for this socket alone and is dropped after this: its elements can be shared
-        ArrayNode data = (ArrayNode) packet.data();
-        ArrayNode args = data.arrayNode(data.size() - 1);
-        for (int i = 1, n = data.size(); i < n; i++) {
-            args.add(data.get(i));
-        }
-        Event event = new Event(this, data.get(0).asText(), args, packet.ackId());
+        // the packet was decoded for this socket alone and is dropped after this: its array becomes the arguments
+        ArrayNode args = (ArrayNode) packet.data();
+        String name = args.remove(0).asText();
+        Event event = new Event(this, name, args, packet.ackId());
         namespace.server().options().observer().eventIn(namespace.name(), event.name());
         runPacketMiddlewares(event, 0);
     }

@@ -60,6 +60,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         if (!isEnginePath(uri.path()) || isStaticFile(uri)) {
+            server.installRoutes(ctx.pipeline());
             ctx.fireChannelRead(req);
             return;
         }

@@ -49,6 +49,7 @@ public final class EngineServer {
     /** Names of the HTTP handlers after the Engine.IO one, which a websocket connection no longer needs. */
     static final String HTTP_ROUTE_PREFIX = "http-route-";
     static final String NOT_FOUND = "not-found";
+    static final String ENGINE = "engine";
     static final String HTTP_HEAD_GUARD = "http-head-guard";
     static final String HTTP_CODEC = "http";
 
@@ -92,6 +93,11 @@ public final class EngineServer {
     public EngineServer httpRoute(Supplier<ChannelHandler> handler) {
         httpRoutes.add(handler);
         return this;
+    }
+
+    /** The event loops that serve the connections; null before {@link #start}. */
+    public EventLoopGroup eventLoops() {
+        return workerGroup;
     }
 
     public EngineSession session(String id) {
@@ -183,22 +189,42 @@ public final class EngineServer {
             pipeline.addLast(ReservedPathGuard.NAME, new ReservedPathGuard(options.reservedPaths(),
                     options.observer()));
         }
-        pipeline.addLast(HTTP_HEAD_GUARD, new RequestHeadGuard(options.maxHeaderCount()));
-        if (options.httpCompression()) {
-            pipeline.addLast("http-compressor", new HttpContentCompressor(COMPRESSION_THRESHOLD,
-                    StandardCompressionOptions.gzip(), StandardCompressionOptions.deflate()));
-        }
+        // the compressor joins at the first request that accepts an encoding (RequestHeadGuard)
+        pipeline.addLast(HTTP_HEAD_GUARD, new RequestHeadGuard(options.maxHeaderCount(),
+                options.httpCompression() ? EngineServer::newCompressor : null));
         pipeline.addLast("http-aggregator", new OversizedRequestAggregator(this));
         if (options.perMessageDeflate()) {
             // an inflated frame may not outgrow maxHttpBufferSize: a small compressed frame could otherwise inflate
             // to gigabytes before anything checks its size
             pipeline.addLast("ws-compression", new WebSocketServerCompressionHandler(options.maxHttpBufferSize()));
         }
-        pipeline.addLast("engine", new EngineHttpHandler(this));
-        for (int i = 0; i < httpRoutes.size(); i++) {
-            pipeline.addLast(HTTP_ROUTE_PREFIX + i, httpRoutes.get(i).get());
+        // the HTTP routes and the 404 join at the connection's first request outside the engine's path
+        // (installRoutes): a connection that only polls or upgrades never carries them
+        pipeline.addLast(ENGINE, new EngineHttpHandler(this));
+    }
+
+    private static ChannelHandler newCompressor() {
+        return new HttpContentCompressor(COMPRESSION_THRESHOLD, StandardCompressionOptions.gzip(),
+                StandardCompressionOptions.deflate());
+    }
+
+    /**
+     * Puts the HTTP routes and the 404 after the engine's handler, once per connection; true when they were not
+     * there yet. Runs on the connection's loop, before the engine's handler passes a request on.
+     */
+    boolean installRoutes(ChannelPipeline pipeline) {
+        if (pipeline.context(NOT_FOUND) != null) {
+            return false;
         }
-        pipeline.addLast(NOT_FOUND, NotFoundHandler.INSTANCE);
+        String after = ENGINE;
+        for (int i = 0; i < httpRoutes.size(); i++) {
+            pipeline.addAfter(after, HTTP_ROUTE_PREFIX + i, httpRoutes.get(i).get());
+            if (pipeline.context(HTTP_ROUTE_PREFIX + i) != null) {   // a route may leave at once, in handlerAdded
+                after = HTTP_ROUTE_PREFIX + i;
+            }
+        }
+        pipeline.addAfter(after, NOT_FOUND, NotFoundHandler.INSTANCE);
+        return true;
     }
 
     /** Closes every session ("forced close"), stops accepting, and shuts the event loops down. */

@@ -73,7 +73,10 @@ public final class OutboundPacket {
     public byte[] webSocketFrame() {
         byte[] frame = webSocketFrame;
         if (frame == null) {
-            frame = WebSocketFrames.frame(binary != null, frameBytes());
+            byte[] bytes = frameBytes;
+            // a packet only websocket sessions get skips the intermediate type-and-text string and its bytes
+            frame = bytes != null || binary != null ? WebSocketFrames.frame(binary != null, frameBytes())
+                    : WebSocketFrames.textFrame(type.code(), text.getBytes(StandardCharsets.UTF_8));
             webSocketFrame = frame;
         }
         return frame;

@@ -1,7 +1,9 @@
 package io.switchboard.engine;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
@@ -23,12 +25,18 @@ import io.netty.util.ReferenceCountUtil;
 final class RequestHeadGuard extends ChannelInboundHandlerAdapter {
     private static final long LINGER_MILLIS = 2_000;
 
+    static final String COMPRESSOR = "http-compressor";
+
     private final int maxHeaderCount;
+    /** Makes the response compressor, or null when responses are not compressed. */
+    private final Supplier<ChannelHandler> compressor;
     /** Set once a request was refused: whatever else arrives before the close is dropped. */
     private boolean refused;
+    private boolean firstRequestSeen;
 
-    RequestHeadGuard(int maxHeaderCount) {
+    RequestHeadGuard(int maxHeaderCount, Supplier<ChannelHandler> compressor) {
         this.maxHeaderCount = maxHeaderCount;
+        this.compressor = compressor;
     }
 
     @Override
@@ -48,8 +56,24 @@ final class RequestHeadGuard extends ChannelInboundHandlerAdapter {
                 ctx.writeAndFlush(response).addListener(future -> closeGently(ctx));
                 return;
             }
+            if (!firstRequestSeen) {
+                firstRequestSeen = true;
+                addCompressorFor(ctx, request);
+            }
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /**
+     * A compressor keeps state per connection (its handlers, the queue of what each request accepts), so it joins
+     * only a connection whose first request accepts an encoding; one that does not (most non-browser clients)
+     * would get every response uncompressed from it anyway. Only at the first request: a compressor that came
+     * later would find a response to an earlier, pipelined request it never saw.
+     */
+    private void addCompressorFor(ChannelHandlerContext ctx, HttpRequest request) {
+        if (compressor != null && request.headers().contains(HttpHeaderNames.ACCEPT_ENCODING)) {
+            ctx.pipeline().addAfter(ctx.name(), COMPRESSOR, compressor.get());
+        }
     }
 
     /**

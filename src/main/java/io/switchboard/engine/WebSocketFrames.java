@@ -10,7 +10,22 @@ final class WebSocketFrames {
     }
 
     static byte[] frame(boolean binary, byte[] payload) {
-        int length = payload.length;
+        byte[] frame = withHeader(binary, payload.length);
+        System.arraycopy(payload, 0, frame, frame.length - payload.length, payload.length);
+        return frame;
+    }
+
+    /** A text frame of one ASCII character and then the UTF-8 bytes: the Engine.IO type digit and the packet. */
+    static byte[] textFrame(char first, byte[] rest) {
+        byte[] frame = withHeader(false, 1 + rest.length);
+        int at = frame.length - rest.length;
+        frame[at - 1] = (byte) first;
+        System.arraycopy(rest, 0, frame, at, rest.length);
+        return frame;
+    }
+
+    /** A frame of this payload length with its header written and the payload left for the caller. */
+    private static byte[] withHeader(boolean binary, int length) {
         int headerLength = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
         byte[] frame = new byte[headerLength + length];
         frame[0] = (byte) (FIN | (binary ? BINARY : TEXT));
@@ -27,7 +42,6 @@ final class WebSocketFrames {
                 frame[2 + i] = (byte) (value >>> (56 - 8 * i));
             }
         }
-        System.arraycopy(payload, 0, frame, headerLength, length);
         return frame;
     }
 }

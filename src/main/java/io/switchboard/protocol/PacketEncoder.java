@@ -23,11 +23,15 @@ import java.util.Objects;
  *       into {@code {"type":"Buffer","data":[...]}}).</li>
  * </ul>
  *
- * Thread-safe and stateless: share one instance.
+ * Thread-safe: share one instance. Each thread writes into a builder of its own that it keeps between packets, so
+ * encoding a packet allocates little more than its text.
  */
 public final class PacketEncoder {
+    /** A builder that grew past this for a big packet is dropped after it rather than kept by its thread. */
+    private static final int KEPT_BUILDER_CHARS = 8192;
 
     private final JsonText json;
+    private final ThreadLocal<StringBuilder> builders = new ThreadLocal<>();
 
     /** An encoder with its own default ObjectMapper (only used for {@code POJONode} values). */
     public PacketEncoder() {
@@ -48,29 +52,49 @@ public final class PacketEncoder {
         JsonNode data = packet.data();
         List<byte[]> attachments = type.canCarryBinary() ? new ArrayList<>(0) : null;
 
-        // The header depends on the attachment count, known only once the JSON is written.
-        // most packets are small: one allocation instead of four or five doublings from the default 16 chars
-        StringBuilder body = new StringBuilder(256);
+        // taken from the thread while in use, so that an encode inside this one (a POJO's serializer) gets its own
+        StringBuilder text = builders.get();
+        if (text == null) {
+            text = new StringBuilder(256);
+        } else {
+            builders.set(null);
+            text.setLength(0);
+        }
+        try {
+            return encode(packet, type, data, attachments, text);
+        } finally {
+            if (text.capacity() <= KEPT_BUILDER_CHARS) {
+                builders.set(text);
+            }
+        }
+    }
+
+    private EncodedPacket encode(Packet packet, PacketType type, JsonNode data, List<byte[]> attachments,
+            StringBuilder text) {
+        // The header depends on the attachment count, known only once the JSON is written: the body goes into the
+        // builder first and the header is put in front of it.
         if (data != null && !data.isNull() && !data.isMissingNode()) {
-            json.write(data, body, attachments);
+            json.write(data, text, attachments);
         }
         if (attachments != null) {
             type = attachments.isEmpty() ? type.plainVariant() : type.binaryVariant();
         }
 
         String namespace = packet.namespace();
-        StringBuilder text = new StringBuilder(body.length() + namespace.length() + 24);
-        text.append(type.code());
+        int at = 0;
+        text.insert(at++, type.code());
         if (type.isBinary()) {
-            text.append(attachments.size()).append('-');
+            String count = Integer.toString(attachments.size());
+            text.insert(at, count).insert(at + count.length(), '-');
+            at += count.length() + 1;
         }
         if (!Packet.MAIN_NAMESPACE.equals(namespace)) {
-            text.append(namespace).append(',');
+            text.insert(at, namespace).insert(at + namespace.length(), ',');
+            at += namespace.length() + 1;
         }
         if (packet.ackId() != null) {
-            text.append(packet.ackId().longValue());
+            text.insert(at, packet.ackId().longValue());
         }
-        text.append(body);
         return new EncodedPacket(text.toString(), attachments == null ? List.of() : attachments);
     }
 }

@@ -38,7 +38,6 @@ import io.switchboard.server.presence.PresenceStore;
 import io.switchboard.server.presence.RedisPresenceStore;
 import io.switchboard.server.health.Health;
 import io.switchboard.server.health.HealthHttpHandler;
-import io.switchboard.server.metrics.EventLoopProbe;
 import io.switchboard.server.metrics.ManagementServer;
 import io.switchboard.server.metrics.MetricsHttpHandler;
 import io.switchboard.server.metrics.SwitchboardMetrics;
@@ -238,8 +237,6 @@ public final class SwitchboardServer {
         if (presence != null) {
             metrics.bindPresence(presence::localOnlineUsers);
         }
-        EventLoopProbe probe = new EventLoopProbe(metrics);
-        server.engine().httpRoute(() -> probe);
         boolean metricsEnabled = config.get(ConfigKeys.METRICS_ENABLED);
         ManagementServer management = null;
         if (config.get(ConfigKeys.METRICS_PORT) >= 0) {
@@ -373,6 +370,7 @@ public final class SwitchboardServer {
         log.info("effective configuration (secrets masked):\n{}", config.toYaml(true).stripTrailing());
         try {
             address = server.start(host, port);
+            metrics.eventLoops(server.engine().eventLoops());
             if (management != null) {
                 managementAddress = management.start(host, config.get(ConfigKeys.METRICS_PORT));
             }
