@@ -75,9 +75,32 @@ public final class HandshakeRequest {
         return PackedHeaders.unpack(packedHeaders);
     }
 
+    /**
+     * The first value of a query parameter, decoded as {@link #query} decodes it ({@code &} and {@code ;} separate
+     * parameters, {@code #} ends the query), found without building the map: the handshake asks for one or two.
+     */
     public String queryParam(String name) {
-        List<String> values = new QueryStringDecoder(url).parameters().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
+        int start = url.indexOf('?');
+        if (start < 0) {
+            return null;
+        }
+        int end = url.indexOf('#', start);
+        end = end < 0 ? url.length() : end;
+        for (int at = start + 1; at < end; ) {
+            int next = at;
+            while (next < end && url.charAt(next) != '&' && url.charAt(next) != ';') {
+                next++;
+            }
+            int equals = url.indexOf('=', at);
+            boolean hasValue = equals >= 0 && equals < next;
+            int nameEnd = hasValue ? equals : next;
+            // a parameter with no name is no parameter, as for the decoder
+            if (nameEnd > at && QueryStringDecoder.decodeComponent(url.substring(at, nameEnd)).equals(name)) {
+                return hasValue ? QueryStringDecoder.decodeComponent(url.substring(equals + 1, next)) : "";
+            }
+            at = next + 1;
+        }
+        return null;
     }
 
     public String header(String name) {

@@ -162,8 +162,8 @@ public final class Bench {
         log("== " + name + ": " + runs + " run(s) of " + servers + ", interleaved");
         for (int run = 1; run <= runs; run++) {
             for (String server : servers) {
-                if (server.equals("switchboard-packaged") && (!name.startsWith("idle") || name.equals(IDLE_ROOMS))) {
-                    continue; // the packaged server has no bench handlers (no join): the plain idle scenarios only
+                if (server.equals("switchboard-packaged") && !name.startsWith("idle")) {
+                    continue; // the packaged server has no bench handlers: the idle scenarios only (rooms: join-room)
                 }
                 if (server.equals("raw") && name.equals(IDLE_POLLING)) {
                     continue; // the raw server speaks websocket only
@@ -398,7 +398,13 @@ public final class Bench {
                         "--max-s", Long.toString(connectBound + 120)));
                 genArgs.addAll(parserArgs(server));
                 switch (kind) {
-                    case ROOMS -> genArgs.addAll(List.of("--rooms", "5"));
+                    case ROOMS -> {
+                        genArgs.addAll(List.of("--rooms", "5"));
+                        if (server.equals("switchboard-packaged")) {
+                            // its room event, under its default policy's "chat:*"; recovery is on by default
+                            genArgs.addAll(List.of("--join-event", "join-room", "--room-prefix", "chat:room-"));
+                        }
+                    }
                     case POLLING -> genArgs.addAll(List.of("--transport", "polling"));
                     default -> { }
                 }
@@ -792,8 +798,10 @@ public final class Bench {
                 "switchboard", "raw", 1.5, true),
         new Target("idle RSS per connection, 5 rooms each, recovery on, library with the JVM's defaults", IDLE_ROOMS,
                 "rss_per_conn_kb", "switchboard-defaults", "node", 0.7, true),
-        new Target("idle RSS per connection, 5 rooms each, recovery on", IDLE_ROOMS, "rss_per_conn_kb", "switchboard",
-                "node", 0.5, true),
+        new Target("idle RSS per connection, 5 rooms each, recovery on, packaged server as the README starts it",
+                IDLE_ROOMS, "rss_per_conn_kb", "switchboard-packaged", "node", 0.5, true),
+        new Target("idle RSS per connection, 5 rooms each, recovery on, same JVM options as raw Netty", IDLE_ROOMS,
+                "rss_per_conn_kb", "switchboard", "raw", 1.5, true),
         new Target("idle RSS per polling client, packaged server as the README starts it", IDLE_POLLING,
                 "rss_per_conn_kb", "switchboard-packaged", "node", 0.5, true),
         new Target("idle RSS per polling client, library with the JVM's defaults", IDLE_POLLING, "rss_per_conn_kb",

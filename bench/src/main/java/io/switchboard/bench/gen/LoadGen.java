@@ -52,6 +52,7 @@ import org.HdrHistogram.Recorder;
  * --max-s S                 hard deadline: the process halts after S seconds whatever happens
  * --transport websocket|polling  idle mode: WebSocket clients (default) or Engine.IO long-polling ones
  * --rooms K                 idle mode: each client joins K rooms once connected (websocket only)
+ * --join-event E --room-prefix P   the event that joins a room and the rooms' names (default: join, room-)
  * --parser default|msgpack  how Socket.IO packets are framed: the default parser's text frames, or
  *                           socket.io-msgpack-parser's one msgpack map per packet in a binary frame (default: default)
  * fanout: --warmup-s --measure-s --window W --fixed-rate deliveries/s --fixed-s --payload bytes
@@ -541,10 +542,14 @@ public final class LoadGen {
      */
     private void joinRooms(List<WsClient> ready, int perClient) throws InterruptedException {
         scenario = Scenario.JOIN;
+        // the bench servers' "join"; the packaged server's is "join-room", to a room its policy lets anyone join
+        String event = args.str("join-event", "join");
+        String prefix = args.str("room-prefix", "room-");
         for (WsClient c : ready) {
             c.channel().eventLoop().execute(() -> {
                 for (int j = 0; j < perClient; j++) {
-                    c.sendText("42" + (c.nextAckId++) + "[\"join\",\"room-" + (c.index + j * 200) % 1000 + "\"]");
+                    c.sendText("42" + (c.nextAckId++) + "[\"" + event + "\",\"" + prefix + (c.index + j * 200) % 1000
+                            + "\"]");
                 }
             });
         }
