@@ -49,7 +49,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         try {
             // both decode lazily and throw on bad percent-encoding, which deserves a 400, not a dropped connection
             uri.path();
-            uri.parameters();
+            QueryParams.checkEncoding(req.uri());
         } catch (IllegalArgumentException e) {
             try {
                 refuse(ctx, HttpUtil.isKeepAlive(req), req.headers().get(HttpHeaderNames.ORIGIN),
@@ -81,7 +81,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String rest = uri.path().substring(Math.min(uri.path().length(), options.path().length()));
         return uri.path().startsWith(options.path()) && !rest.contains("/")
                 && (rest.endsWith(".js") || rest.endsWith(".map"))
-                && !uri.parameters().containsKey("EIO") && !uri.parameters().containsKey("transport");
+                && first(uri, "EIO") == null && first(uri, "transport") == null;
     }
 
     private void handle(ChannelHandlerContext ctx, FullHttpRequest req, QueryStringDecoder uri, long arrivedAt) {
@@ -103,7 +103,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         }
         // a polling request naming a callback index is JSONP (websocket requests take no notice of j, as the
         // reference's do)
-        List<String> j = uri.parameters().get(JSONP_PARAM);
+        List<String> j = QueryParams.all(uri.uri(), JSONP_PARAM);
         String jsonp = null;
         if (j != null && transport == EngineOptions.Transport.POLLING && !upgrade) {
             jsonp = JsonpScript.callbackIndex(j);
@@ -436,7 +436,8 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private static HandshakeRequest handshakeRequest(ChannelHandlerContext ctx, FullHttpRequest req) {
-        return HandshakeRequest.of(req.method().name(), req.uri(), req.headers(),
+        Iterable<Map.Entry<CharSequence, CharSequence>> headers = req.headers()::iteratorCharSequence;
+        return HandshakeRequest.of(req.method().name(), req.uri(), headers,
                 (InetSocketAddress) ctx.channel().remoteAddress(), ctx.pipeline().get(SslHandler.class) != null,
                 System.currentTimeMillis());
     }
@@ -452,7 +453,6 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private static String first(QueryStringDecoder uri, String name) {
-        List<String> values = uri.parameters().get(name);
-        return values == null || values.isEmpty() ? null : values.get(0);
+        return QueryParams.first(uri.uri(), name);
     }
 }

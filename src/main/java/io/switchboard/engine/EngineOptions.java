@@ -14,8 +14,11 @@ public final class EngineOptions {
             this.wireName = wireName;
         }
 
+        /** values() copies its array on every call, and this runs for every request. */
+        private static final Transport[] ALL = values();
+
         public static Transport of(String name) {
-            for (Transport t : values()) {
+            for (Transport t : ALL) {
                 if (t.wireName.equals(name)) {
                     return t;
                 }

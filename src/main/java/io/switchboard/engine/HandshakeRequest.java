@@ -37,7 +37,8 @@ public final class HandshakeRequest {
     }
 
     /** From Netty's request: the headers are packed, nothing of Netty's is kept. */
-    static HandshakeRequest of(String method, String url, Iterable<Map.Entry<String, String>> headers,
+    static HandshakeRequest of(String method, String url,
+                               Iterable<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> headers,
                                InetSocketAddress remoteAddress, boolean secure, long time) {
         return new HandshakeRequest(method, url, PackedHeaders.pack(headers), remoteAddress, secure, time);
     }
@@ -75,32 +76,9 @@ public final class HandshakeRequest {
         return PackedHeaders.unpack(packedHeaders);
     }
 
-    /**
-     * The first value of a query parameter, decoded as {@link #query} decodes it ({@code &} and {@code ;} separate
-     * parameters, {@code #} ends the query), found without building the map: the handshake asks for one or two.
-     */
+    /** The first value of a query parameter, found without decoding the whole query (the handshake asks for one or two). */
     public String queryParam(String name) {
-        int start = url.indexOf('?');
-        if (start < 0) {
-            return null;
-        }
-        int end = url.indexOf('#', start);
-        end = end < 0 ? url.length() : end;
-        for (int at = start + 1; at < end; ) {
-            int next = at;
-            while (next < end && url.charAt(next) != '&' && url.charAt(next) != ';') {
-                next++;
-            }
-            int equals = url.indexOf('=', at);
-            boolean hasValue = equals >= 0 && equals < next;
-            int nameEnd = hasValue ? equals : next;
-            // a parameter with no name is no parameter, as for the decoder
-            if (nameEnd > at && QueryStringDecoder.decodeComponent(url.substring(at, nameEnd)).equals(name)) {
-                return hasValue ? QueryStringDecoder.decodeComponent(url.substring(equals + 1, next)) : "";
-            }
-            at = next + 1;
-        }
-        return null;
+        return QueryParams.first(url, name);
     }
 
     public String header(String name) {

@@ -4,7 +4,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.QueryStringDecoder;
 
 /**
  * Aggregates requests up to {@code maxHttpBufferSize}; a larger one is answered 413 by Netty. The session it was
@@ -47,7 +46,7 @@ final class OversizedRequestAggregator extends HttpObjectAggregator {
             return false;
         }
         try {
-            return new QueryStringDecoder(uri).parameters().containsKey(EngineHttpHandler.JSONP_PARAM);
+            return QueryParams.first(uri, EngineHttpHandler.JSONP_PARAM) != null;
         } catch (IllegalArgumentException e) {
             return false;   // bad percent-encoding: the handler refuses it
         }

@@ -17,14 +17,24 @@ final class PackedHeaders {
     }
 
     /** Packs headers in their order; a parsed HTTP/1.1 header value never holds a line break. */
-    static String pack(Iterable<Map.Entry<String, String>> headers) {
+    static String pack(Iterable<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> headers) {
         StringBuilder packed = new StringBuilder(256);
-        for (Map.Entry<String, String> header : headers) {
+        for (Map.Entry<? extends CharSequence, ? extends CharSequence> header : headers) {
             if (packed.length() > 0) {
                 packed.append('\n');
             }
-            packed.append(header.getKey().toLowerCase(Locale.ROOT)).append(':')
-                    .append(header.getValue().replace('\n', ' '));
+            // char by char: no lower-cased copy of each name, no String of each of Netty's AsciiStrings
+            CharSequence name = header.getKey();
+            for (int i = 0, n = name.length(); i < n; i++) {
+                char c = name.charAt(i);
+                packed.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : Character.toLowerCase(c));
+            }
+            packed.append(':');
+            CharSequence value = header.getValue();
+            for (int i = 0, n = value.length(); i < n; i++) {
+                char c = value.charAt(i);
+                packed.append(c == '\n' ? ' ' : c);
+            }
         }
         return packed.toString();
     }

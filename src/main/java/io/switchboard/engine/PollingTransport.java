@@ -144,7 +144,14 @@ class PollingTransport implements Transport {
     }
 
     static String join(List<OutboundPacket> packets, boolean withClose) {
-        StringBuilder payload = new StringBuilder();
+        if (packets.size() == 1 && !withClose) {
+            return packets.get(0).pollingForm();   // most polls carry one packet: no builder, no copy
+        }
+        int length = withClose ? 2 : 0;
+        for (OutboundPacket packet : packets) {
+            length += packet.pollingForm().length() + 1;
+        }
+        StringBuilder payload = new StringBuilder(length);
         for (OutboundPacket packet : packets) {
             if (payload.length() > 0) {
                 payload.append(PacketCodec.RECORD_SEPARATOR);

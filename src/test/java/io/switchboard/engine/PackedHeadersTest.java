@@ -42,17 +42,4 @@ class PackedHeadersTest {
         assertEquals("http://x", request.header("origin"));
         assertNull(request.queryParam("sid"));
     }
-
-    @Test
-    void oneParameterIsDecodedAsTheWholeQueryDecodesIt() {
-        List<String> urls = List.of("/socket.io/?EIO=4&transport=polling", "/x?a=1&a=2", "/x?a", "/x?b=%20c+d;a=q",
-                "/x?a=1#frag&b=2", "/x", "/x?=v&a=", "/x?t%6Fken=abc&token=def", "/x?&&a=%C3%A9&", "/x?a=1=2");
-        for (String url : urls) {
-            HandshakeRequest request = new HandshakeRequest("GET", url, Map.of(), null, false, 0);
-            for (String name : List.of("a", "b", "EIO", "transport", "token", "frag", "")) {
-                List<String> values = request.query().get(name);
-                assertEquals(values == null ? null : values.get(0), request.queryParam(name), url + " " + name);
-            }
-        }
-    }
 }
