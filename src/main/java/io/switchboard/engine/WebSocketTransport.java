@@ -3,13 +3,16 @@ package io.switchboard.engine;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 
 /**
  * The websocket transport: one frame per packet, text or binary. Without compression the frame is the
@@ -30,6 +33,12 @@ class WebSocketTransport implements Transport {
     private final FlushBatch flushes;
     private boolean closed;
     private boolean flushQueued;
+    /**
+     * The frame encoder's context, found at the first write after the upgrade: a prebuilt frame is written from
+     * there, straight to what lies below the encoder (TLS or the socket), and skips the pipeline's walk through
+     * handlers that would only pass it on. One walk per recipient of every broadcast.
+     */
+    private ChannelHandlerContext belowHandlers;
 
     WebSocketTransport(Channel channel, boolean deflate, FlushBatch flushes) {
         this.channel = channel;
@@ -63,8 +72,14 @@ class WebSocketTransport implements Transport {
         if (closed) {
             return;
         }
+        ChannelHandlerContext below = deflate ? null : belowHandlers();
         for (OutboundPacket packet : packets) {
-            channel.write(frame(packet), channel.voidPromise());
+            Object frame = frame(packet);
+            if (below != null && frame instanceof ByteBuf) {
+                below.write(frame, channel.voidPromise());
+            } else {
+                channel.write(frame, channel.voidPromise());
+            }
         }
         if (!channel.eventLoop().inEventLoop()) {
             // a session upgraded onto a connection of another loop: that loop's batch is not this thread's to touch
@@ -83,7 +98,22 @@ class WebSocketTransport implements Transport {
     /** The loop's batch has come round to this transport. */
     void flushNow() {
         flushQueued = false;
-        channel.flush();
+        ChannelHandlerContext below = belowHandlers;
+        if (below != null && !below.isRemoved()) {
+            below.flush();
+        } else {
+            channel.flush();
+        }
+    }
+
+    /** The encoder's context once the upgrade put it in place and while it is there, else null. */
+    private ChannelHandlerContext belowHandlers() {
+        ChannelHandlerContext below = belowHandlers;
+        if (below == null || below.isRemoved()) {
+            below = channel.pipeline().context(WebSocketFrameEncoder.class);
+            belowHandlers = below;
+        }
+        return below;
     }
 
     @Override
