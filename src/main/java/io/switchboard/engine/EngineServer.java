@@ -54,6 +54,8 @@ public final class EngineServer {
     static final String HTTP_CODEC = "http";
 
     private final EngineOptions options;
+    /** Written by whichever loop takes the first connection; a race makes an equal one, which is harmless. */
+    private volatile HttpDecoderConfig decoderConfig;
     private final Consumer<EngineSession> onConnection;
     private final List<Supplier<ChannelHandler>> httpRoutes = new ArrayList<>();
     private final Map<String, EngineSession> sessions = new ConcurrentHashMap<>();
@@ -181,9 +183,7 @@ public final class EngineServer {
     }
 
     private void configure(ChannelPipeline pipeline, boolean reserved) {
-        pipeline.addLast(HTTP_CODEC, new HttpServerCodec(new HttpDecoderConfig()
-                .setMaxInitialLineLength(options.maxInitialLineLength())
-                .setMaxHeaderSize(options.maxHeaderSize())));
+        pipeline.addLast(HTTP_CODEC, new HttpServerCodec(decoderConfig()));
         HttpDeadlines.install(pipeline, HTTP_CODEC, options);
         if (reserved) {
             pipeline.addLast(ReservedPathGuard.NAME, new ReservedPathGuard(options.reservedPaths(),
@@ -201,6 +201,20 @@ public final class EngineServer {
         // the HTTP routes and the 404 join at the connection's first request outside the engine's path
         // (installRoutes): a connection that only polls or upgrades never carries them
         pipeline.addLast(ENGINE, new EngineHttpHandler(this));
+    }
+
+    /**
+     * One for every connection: the decoder copies what it needs out of it. Made at the first connection, after the
+     * options have been set.
+     */
+    private HttpDecoderConfig decoderConfig() {
+        HttpDecoderConfig config = decoderConfig;
+        if (config == null) {
+            config = new HttpDecoderConfig().setMaxInitialLineLength(options.maxInitialLineLength())
+                    .setMaxHeaderSize(options.maxHeaderSize());
+            decoderConfig = config;
+        }
+        return config;
     }
 
     private static ChannelHandler newCompressor() {
