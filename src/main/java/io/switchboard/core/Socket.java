@@ -562,9 +562,7 @@ public final class Socket {
      * rooms than the limit at once, which throws here.
      */
     public Socket join(Collection<String> rooms) {
-        // Set.copyOf returns an immutable set as it is; anything else it copies through a HashSet
-        Set<String> wanted = rooms.size() == 1 && !(rooms instanceof Set) ? Set.of(rooms.iterator().next())
-                : Set.copyOf(rooms);
+        Set<String> wanted = Set.copyOf(rooms);
         int limit = namespace.server().options().maxRoomsPerSocket();
         if (loop.inLoop()) {
             if (!tryJoin(wanted)) {

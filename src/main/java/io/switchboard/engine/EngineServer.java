@@ -223,12 +223,12 @@ public final class EngineServer {
     }
 
     /**
-     * Puts the HTTP routes and the 404 after the engine's handler, once per connection; true when they were not
-     * there yet. Runs on the connection's loop, before the engine's handler passes a request on.
+     * Puts the HTTP routes and the 404 after the engine's handler, once per connection. Runs on the connection's
+     * loop, before the engine's handler passes a request on.
      */
-    boolean installRoutes(ChannelPipeline pipeline) {
+    void installRoutes(ChannelPipeline pipeline) {
         if (pipeline.context(NOT_FOUND) != null) {
-            return false;
+            return;
         }
         String after = ENGINE;
         for (int i = 0; i < httpRoutes.size(); i++) {
@@ -238,7 +238,6 @@ public final class EngineServer {
             }
         }
         pipeline.addAfter(after, NOT_FOUND, NotFoundHandler.INSTANCE);
-        return true;
     }
 
     /** Closes every session ("forced close"), stops accepting, and shuts the event loops down. */

@@ -76,7 +76,7 @@ public final class HandshakeRequest {
         return PackedHeaders.unpack(packedHeaders);
     }
 
-    /** The first value of a query parameter, found without decoding the whole query (the handshake asks for one or two). */
+    /** The first value of a query parameter, found without decoding the whole query: a handshake asks for one. */
     public String queryParam(String name) {
         return QueryParams.first(url, name);
     }

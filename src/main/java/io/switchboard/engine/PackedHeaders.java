@@ -27,7 +27,7 @@ final class PackedHeaders {
             CharSequence name = header.getKey();
             for (int i = 0, n = name.length(); i < n; i++) {
                 char c = name.charAt(i);
-                packed.append(c >= 'A' && c <= 'Z' ? (char) (c + ('a' - 'A')) : Character.toLowerCase(c));
+                packed.append(Character.toLowerCase(c));
             }
             packed.append(':');
             CharSequence value = header.getValue();

@@ -35,8 +35,8 @@ class WebSocketTransport implements Transport {
     private boolean flushQueued;
     /**
      * The frame encoder's context, found at the first write after the upgrade: a prebuilt frame is written from
-     * there, straight to what lies below the encoder (the socket, or a handler an application put there), and skips the pipeline's walk through
-     * handlers that would only pass it on. One walk per recipient of every broadcast.
+     * there, straight to what lies below the encoder (the socket, or a handler an application put there), and skips
+     * the pipeline's walk through handlers that would only pass it on. One walk per recipient of every broadcast.
      */
     private ChannelHandlerContext belowHandlers;
 
