@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.switchboard.core.memory.HeapReturn;
 import io.switchboard.engine.EngineServer;
 import io.switchboard.engine.EngineSession;
 import io.switchboard.engine.OutboundPacket;
@@ -52,6 +53,7 @@ public final class Server implements AutoCloseable {
     private final AtomicInteger namespaceCount = new AtomicInteger();
     private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
+    private final HeapReturn.Hold heapReturn;
     private final List<ParentNamespace> parents = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
         Thread thread = new Thread(runnable, "switchboard-timers");
@@ -66,6 +68,7 @@ public final class Server implements AutoCloseable {
         this.msgpackEncoder = msgpack ? new MsgpackEncoder() : null;
         this.msgpackDecoder = msgpack ? new MsgpackDecoder(options.decoderLimits()) : null;
         this.engine = new EngineServer(options.engine(), this::onEngineSession);
+        this.heapReturn = options.returnHeapAfterBursts() ? HeapReturn.acquire() : () -> { };
         of("/");
     }
 
@@ -351,6 +354,7 @@ public final class Server implements AutoCloseable {
         }
         engine.stop();
         timers.shutdownNow();
+        heapReturn.close();
     }
 
     // ---- internals shared by namespaces and sockets ----

@@ -18,6 +18,7 @@ public final class ServerOptions {
     private AdapterFactory adapter = InMemoryAdapter::new;
     private RecoveryOptions connectionStateRecovery;
     private ServerObserver observer = ServerObserver.NONE;
+    private boolean returnHeapAfterBursts = true;
     private RecoveryStoreFactory recoveryStore = (namespace, recovery) ->
             new InMemoryRecoveryStore(recovery.maxDisconnectionDuration());
 
@@ -114,6 +115,24 @@ public final class ServerOptions {
      */
     public ServerOptions cleanupEmptyChildNamespaces(boolean value) {
         this.cleanupEmptyChildNamespaces = value;
+        return this;
+    }
+
+    public boolean returnHeapAfterBursts() {
+        return returnHeapAfterBursts;
+    }
+
+    /**
+     * On by default: once a burst of work has ended (a connect storm, joins announced to rooms, a wave of polling
+     * clients), the heap its garbage grew is given back to the system, so that a JVM started with its defaults does
+     * not keep hundreds of MiB resident for connections that need a fraction of that. It acts on the JVM, so only
+     * where the JVM was left to its defaults: with G1, it sets {@code MinHeapFreeRatio} 10 and
+     * {@code MaxHeapFreeRatio} 20 unless either was given on the command line, and after each burst asks for one
+     * concurrent cycle ({@code G1PeriodicGCInterval}, unless that was given); other collectors are left alone. All
+     * servers of a process share it. Off leaves the JVM entirely as the application set it.
+     */
+    public ServerOptions returnHeapAfterBursts(boolean value) {
+        this.returnHeapAfterBursts = value;
         return this;
     }
 

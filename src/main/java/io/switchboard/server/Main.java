@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 
-import io.switchboard.server.memory.HeapReturn;
+import io.switchboard.core.memory.HeapReturn;
 import picocli.CommandLine;
 
 /**
@@ -32,8 +32,9 @@ public final class Main {
             System.exit(result.exitCode());
         }
         SwitchboardServer server = result.server();
-        // this process is the node: its JVM may be tuned for it (never by SwitchboardServer, which tests embed)
-        HeapReturn.start(() -> server.server().engine().connectionCount());
+        // this process is the node: it may pause once after a burst to give all of it back (tests embed
+        // SwitchboardServer and get the library's concurrent cycle only)
+        HeapReturn.acquireCompacting();
         installDrainOnSignals(server);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             org.slf4j.LoggerFactory.getLogger(Main.class).info("stopping");

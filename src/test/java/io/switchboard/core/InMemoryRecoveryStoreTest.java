@@ -51,6 +51,27 @@ class InMemoryRecoveryStoreTest {
     }
 
     @Test
+    void missedPacketsComeBackAsTheyWereSentWhateverTheyHold() {
+        String start = append("x", 0, to());
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ArrayNode json = f.arrayNode().add("rich").add(f.objectNode().put("text", "caf\u00e9 \"q\" \u2603")
+                .put("big", Long.MAX_VALUE).put("pi", 3.25).putNull("none").set("list", f.arrayNode().add(true)));
+        ArrayNode binary = f.arrayNode().add("file").add(new byte[] {0, 1, (byte) 0xff}).add(f.objectNode()
+                .set("nested", f.binaryNode(new byte[] {7})));
+        ArrayNode bare = f.arrayNode();
+        String first = store.append(json, to());
+        String second = store.append(binary, to());
+        String third = store.append(bare, to());
+        save("p", Set.of("sid-p"), start);
+        List<ArrayNode> missed = restore("p", null).missedPackets();
+        assertEquals(List.of(json.deepCopy().add(first), binary.deepCopy().add(second), f.arrayNode().add(third)),
+                missed);
+        assertTrue(missed.get(1).get(1).isBinary(), "binary stays binary: " + missed.get(1));
+        assertTrue(missed.get(1).get(2).get("nested").isBinary(), "at any depth: " + missed.get(1));
+        assertEquals(2, json.size(), "what the caller sent is not changed by the log");
+    }
+
+    @Test
     void restoresOnlyThePacketsTheSessionsRoomsSelected() {
         String start = append("x", 0, to());
         append("news", 1, to("news"));

@@ -1,0 +1,269 @@
+package io.switchboard.core.memory;
+
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import javax.management.Notification;
+import javax.management.NotificationEmitter;
+import javax.management.NotificationListener;
+import javax.management.openmbean.CompositeData;
+
+import com.sun.management.GarbageCollectionNotificationInfo;
+import com.sun.management.HotSpotDiagnosticMXBean;
+import com.sun.management.ThreadMXBean;
+import com.sun.management.VMOption;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Gives back to the system, after a burst of work (a connect storm, joins announced to rooms, a wave of polling
+ * clients), the memory that the burst's garbage took. A JVM started with its defaults sizes the young generation by
+ * pause goals, to hundreds of MiB on a large machine; a burst fills it and it stays resident although the
+ * connections it leaves behind need a fraction of it. Of the options that decide that, a running JVM may change only
+ * the "manageable" ones, so this sets, when they were not given on the command line: {@code MinHeapFreeRatio} 10 and
+ * {@code MaxHeapFreeRatio} 20 (a collection then shrinks the heap to its use and uncommits the rest). Once a burst
+ * has ended it asks for one collection, of one of two kinds:
+ * <ul>
+ * <li>a concurrent cycle ({@code G1PeriodicGCInterval} set for it, back to 0 as soon as that collection has begun),
+ * which pauses nothing worth naming; it returns the young generation the burst grew, but garbage the burst promoted
+ * stays until later young pauses (which an idle server does not have) have collected it. A library's share.</li>
+ * <li>a full collection ({@link System#gc()}): it compacts, so everything the burst left goes back, for one pause
+ * in proportion to the live heap (about 150 ms for 85 MiB on two cores), so they are spaced to take at most 1 % of
+ * the time. For a process that
+ * is the server, such as the packaged one, which asks for it with {@link #acquireCompacting()}.</li>
+ * </ul>
+ * After either it trims the C heap ({@code System.trim_native_heap}, where the JVM has it): a burst grows the
+ * allocator's arenas too (the JIT's, the collector's own structures), some 3.5 KiB per connection after joins
+ * announced to rooms, and glibc keeps what was freed. An option the user gave is left as it is; other collectors
+ * than G1 are left alone.
+ *
+ * <p>The heap and these options belong to the JVM, not to one server: every server of the process shares one
+ * instance, which runs while at least one of them holds it, and compacts while one holder asked for that.
+ */
+public final class HeapReturn {
+    private static final Logger log = LoggerFactory.getLogger(HeapReturn.class);
+    private static final long TICK_MILLIS = 200;
+    /** A burst: this much allocated faster than {@link #QUIET_RATE}, then a second at most at that rate. */
+    private static final long MIN_BURST = 16L << 20;
+    private static final long QUIET_RATE = 4L << 20;
+    private static final long QUIET_MILLIS = 1_000;
+    /** Short, so that the collector's own check (which runs at least once a second) starts the cycle soon. */
+    private static final String CYCLE_INTERVAL = "100";
+    /** The collector starts a periodic cycle only after this long without any collection: give up after it. */
+    private static final long CYCLE_WAIT_MILLIS = 3_000;
+    private static final String PERIODIC_CAUSE = "G1 Periodic Collection";
+    /** Asked again at the next quiet when the cycle did not begin, at most this often per burst. */
+    private static final int MAX_RETRIES = 2;
+
+    /** Full collections pause the application: they may take at most 1 % of the time (as the last one lasted). */
+    private static final long COMPACT_SPACING_FACTOR = 100;
+
+    private static final javax.management.ObjectName DIAGNOSTIC_COMMANDS =
+            objectName("com.sun.management:type=DiagnosticCommand");
+
+    private static HeapReturn shared;
+    private static int holders;
+    private static int compactingHolders;
+
+    private final HotSpotDiagnosticMXBean vm;
+    private final ThreadMXBean threads;
+    private final NotificationEmitter young;
+    private final AtomicBoolean cycleBegun = new AtomicBoolean();
+    private final NotificationListener onCollection = this::onCollection;
+    private final Thread thread;
+    private volatile boolean closed;
+    private volatile boolean compacting;
+
+    private HeapReturn(HotSpotDiagnosticMXBean vm, ThreadMXBean threads, NotificationEmitter young) {
+        this.vm = vm;
+        this.threads = threads;
+        this.young = young;
+        this.thread = new Thread(this::run, "switchboard-heap-return");
+        this.thread.setDaemon(true);
+    }
+
+    /**
+     * Holds the process's heap return, starting it when it is the first holder; closing the handle lets it go, and
+     * the last one to go stops it. Nothing is started (and the handle does nothing) when the JVM does not run G1,
+     * cannot count allocation, or the user chose the periodic collection themselves.
+     */
+    public static Hold acquire() {
+        return hold(false);
+    }
+
+    /** As {@link #acquire()}, asking for full collections after bursts: for the process that is the server. */
+    public static Hold acquireCompacting() {
+        return hold(true);
+    }
+
+    private static synchronized Hold hold(boolean compact) {
+        if (holders++ == 0) {
+            shared = start();
+        }
+        if (compact) {
+            compactingHolders++;
+        }
+        update();
+        AtomicBoolean released = new AtomicBoolean();
+        return () -> {
+            if (released.compareAndSet(false, true)) {
+                release(compact);
+            }
+        };
+    }
+
+    private static void update() {
+        if (shared != null) {
+            shared.compacting = compactingHolders > 0;
+        }
+    }
+
+    /** A server's hold on the heap return; closing it twice lets go once. */
+    public interface Hold extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    private static synchronized void release(boolean compact) {
+        if (compact) {
+            compactingHolders--;
+        }
+        update();
+        if (--holders == 0 && shared != null) {
+            shared.close();
+            shared = null;
+        }
+    }
+
+    private static HeapReturn start() {
+        try {
+            return startOnG1();
+        } catch (RuntimeException | LinkageError e) {
+            // a JVM without these options (not HotSpot, or one that names them otherwise): nothing to tune
+            log.debug("heap return after bursts not available: {}", e.toString());
+            return null;
+        }
+    }
+
+    private static HeapReturn startOnG1() {
+        HotSpotDiagnosticMXBean vm = ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class);
+        GarbageCollectorMXBean young = collector("G1 Young Generation");
+        if (vm == null || !(young instanceof NotificationEmitter emitter) || given(vm, "G1PeriodicGCInterval")
+                || !(ManagementFactory.getThreadMXBean() instanceof ThreadMXBean threads)
+                || !threads.isThreadAllocatedMemorySupported() || !threads.isThreadAllocatedMemoryEnabled()) {
+            return null;
+        }
+        if (!given(vm, "MinHeapFreeRatio") && !given(vm, "MaxHeapFreeRatio")) {
+            vm.setVMOption("MinHeapFreeRatio", "10");
+            vm.setVMOption("MaxHeapFreeRatio", "20");
+        }
+        HeapReturn heapReturn = new HeapReturn(vm, threads, emitter);
+        emitter.addNotificationListener(heapReturn.onCollection, null, null);
+        heapReturn.thread.start();
+        return heapReturn;
+    }
+
+    private static javax.management.ObjectName objectName(String name) {
+        try {
+            return new javax.management.ObjectName(name);
+        } catch (javax.management.MalformedObjectNameException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    private static boolean given(HotSpotDiagnosticMXBean vm, String option) {
+        return vm.getVMOption(option).getOrigin() != VMOption.Origin.DEFAULT;
+    }
+
+    private static GarbageCollectorMXBean collector(String name) {
+        List<GarbageCollectorMXBean> all = ManagementFactory.getGarbageCollectorMXBeans();
+        return all.stream().filter(gc -> gc.getName().equals(name)).findFirst().orElse(null);
+    }
+
+    private void onCollection(Notification notification, Object handback) {
+        if (GarbageCollectionNotificationInfo.GARBAGE_COLLECTION_NOTIFICATION.equals(notification.getType())) {
+            GarbageCollectionNotificationInfo info =
+                    GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
+            if (PERIODIC_CAUSE.equals(info.getGcCause())) {
+                cycleBegun.set(true);
+            }
+        }
+    }
+
+    private void run() {
+        AllocationBurst burst = new AllocationBurst(MIN_BURST, QUIET_RATE, QUIET_MILLIS,
+                threads.getTotalThreadAllocatedBytes(), now());
+        long requestedAt = -1;
+        long compactAgainAt = 0;
+        int retries = 0;
+        try {
+            while (!closed) {
+                Thread.sleep(TICK_MILLIS);
+                long now = now();
+                boolean ended = burst.ended(threads.getTotalThreadAllocatedBytes(), now);
+                if (requestedAt >= 0) {
+                    // only the periodic collection itself ends the request: an ordinary young pause that happens to
+                    // come first (the burst's last garbage) starts no cycle and shrinks nothing
+                    boolean begun = cycleBegun.getAndSet(false);
+                    if (begun || now - requestedAt >= CYCLE_WAIT_MILLIS) {
+                        vm.setVMOption("G1PeriodicGCInterval", "0");
+                        requestedAt = -1;
+                        if (begun) {
+                            retries = 0;
+                            trimNativeHeap();
+                        } else if (retries++ < MAX_RETRIES) {
+                            burst.retry(); // allocation went on and kept the collector busy: at the next quiet
+                        } else {
+                            retries = 0;
+                        }
+                    }
+                } else if (ended && compacting) {
+                    if (now >= compactAgainAt) {
+                        System.gc();
+                        trimNativeHeap();
+                        long after = now();
+                        compactAgainAt = after + (after - now) * COMPACT_SPACING_FACTOR;
+                    } else {
+                        burst.retry(); // not yet: kept for when the last pause is far enough behind
+                    }
+                } else if (ended) {
+                    cycleBegun.set(false);
+                    requestedAt = now;
+                    vm.setVMOption("G1PeriodicGCInterval", CYCLE_INTERVAL);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            log.warn("returning heap after bursts stopped: {}", e.toString());
+        } finally {
+            try {
+                young.removeNotificationListener(onCollection);
+                vm.setVMOption("G1PeriodicGCInterval", "0");
+            } catch (RuntimeException | javax.management.ListenerNotFoundException ignored) {
+                // the JVM is going away
+            }
+        }
+    }
+
+    /** Gives the C heap's free pages back; nothing where the JVM has no such command (before 17.0.9). */
+    private static void trimNativeHeap() {
+        try {
+            ManagementFactory.getPlatformMBeanServer().invoke(DIAGNOSTIC_COMMANDS, "systemTrimNativeHeap",
+                    new Object[] {new String[0]}, new String[] {String[].class.getName()});
+        } catch (javax.management.JMException | RuntimeException e) {
+            log.debug("no native heap trim: {}", e.toString());
+        }
+    }
+
+    private static long now() {
+        return System.nanoTime() / 1_000_000;
+    }
+
+    private void close() {
+        closed = true;
+        thread.interrupt();
+    }
+}
