@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * stays until later young pauses (which an idle server does not have) have collected it. A library's share.</li>
  * <li>a full collection ({@link System#gc()}): it compacts, so everything the burst left goes back, for one pause
  * in proportion to the live heap (about 150 ms for 85 MiB on two cores), so they are spaced to take at most 1 % of
- * the time. For a process that
+ * the time, with a concurrent cycle for a burst that ends sooner. For a process that
  * is the server, such as the packaged one, which asks for it with {@link #acquireCompacting()}.</li>
  * </ul>
  * After either it trims the C heap ({@code System.trim_native_heap}, where the JVM has it): a burst grows the
@@ -219,16 +219,14 @@ public final class HeapReturn {
                             retries = 0;
                         }
                     }
-                } else if (ended && compacting) {
-                    if (now >= compactAgainAt) {
-                        System.gc();
-                        trimNativeHeap();
-                        long after = now();
-                        compactAgainAt = after + (after - now) * COMPACT_SPACING_FACTOR;
-                    } else {
-                        burst.retry(); // not yet: kept for when the last pause is far enough behind
-                    }
+                } else if (ended && compacting && now >= compactAgainAt) {
+                    System.gc();
+                    trimNativeHeap();
+                    long after = now();
+                    compactAgainAt = after + (after - now) * COMPACT_SPACING_FACTOR;
                 } else if (ended) {
+                    // the library's way, and the packaged server's while its last full pause is too recent (a
+                    // lull inside a connect storm, then its real end): the young generation back, at least
                     cycleBegun.set(false);
                     requestedAt = now;
                     vm.setVMOption("G1PeriodicGCInterval", CYCLE_INTERVAL);
@@ -262,8 +260,14 @@ public final class HeapReturn {
         return System.nanoTime() / 1_000_000;
     }
 
+    /** Stops it and waits (briefly) until the options it set for a cycle are back: the last server is closed. */
     private void close() {
         closed = true;
         thread.interrupt();
+        try {
+            thread.join(2_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -24,7 +24,10 @@ public final class HeapReturnProbe {
     }
 
     public static void main(String[] args) throws Exception {
-        boolean on = args[0].equals("on");
+        boolean on = !args[0].equals("off");
+        if (args[0].equals("compact")) {
+            HeapReturn.acquireCompacting();
+        }
         long watchMillis = Long.parseLong(args[1]);
         Set<String> causes = ConcurrentHashMap.newKeySet();
         for (GarbageCollectorMXBean gc : ManagementFactory.getGarbageCollectorMXBeans()) {
@@ -44,7 +47,7 @@ public final class HeapReturnProbe {
         System.out.println("peak " + peak);
         long lowest = peak;
         long deadline = System.nanoTime() + watchMillis * 1_000_000;
-        while (System.nanoTime() < deadline && !(on && causes.contains("G1 Periodic Collection") && lowest < peak / 2)) {
+        while (System.nanoTime() < deadline && !(on && returned(causes) && lowest < peak / 2)) {
             Thread.sleep(100);
             lowest = Math.min(lowest, memory.getHeapMemoryUsage().getCommitted());
         }
@@ -54,5 +57,9 @@ public final class HeapReturnProbe {
         System.out.println("MaxHeapFreeRatio " + vm.getVMOption("MaxHeapFreeRatio").getValue());
         server.close();
         System.out.println("G1PeriodicGCInterval " + vm.getVMOption("G1PeriodicGCInterval").getValue());
+    }
+
+    private static boolean returned(Set<String> causes) {
+        return causes.contains("G1 Periodic Collection") || causes.contains("System.gc()");
     }
 }

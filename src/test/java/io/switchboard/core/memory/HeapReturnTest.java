@@ -32,6 +32,15 @@ class HeapReturnTest {
     }
 
     @Test
+    void theProcessThatIsTheServerCompactsAfterABurst() throws Exception {
+        Map<String, String> report = probe("compact", 30_000);
+        long peak = Long.parseLong(report.get("peak"));
+        long lowest = Long.parseLong(report.get("lowest"));
+        assertTrue(report.get("causes").contains("System.gc()"), "one full collection: " + report);
+        assertTrue(lowest < peak / 2, "committed heap from " + peak + " down to " + lowest + " only: " + report);
+    }
+
+    @Test
     void offLeavesTheJvmAsItWas() throws Exception {
         Map<String, String> report = probe("off", 6_000);
         assertFalse(report.get("causes").contains("G1 Periodic Collection"), report.toString());
