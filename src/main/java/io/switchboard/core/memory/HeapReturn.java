@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * stays until later young pauses (which an idle server does not have) have collected it. A library's share.</li>
  * <li>a full collection ({@link System#gc()}): it compacts, so everything the burst left goes back, for one pause
  * in proportion to the live heap (about 150 ms for 85 MiB on two cores), so they are spaced to take at most 1 % of
- * the time, with a concurrent cycle for a burst that ends sooner. For a process that
- * is the server, such as the packaged one, which asks for it with {@link #acquireCompacting()}.</li>
+ * the time, with a concurrent cycle for a burst that ends sooner. For the process that is the server, such as the
+ * packaged one, which asks for it with {@link #acquireCompacting()}.</li>
  * </ul>
  * After either it trims the C heap ({@code System.trim_native_heap}, where the JVM has it): a burst grows the
  * allocator's arenas too (the JIT's, the collector's own structures), some 3.5 KiB per connection after joins
@@ -40,7 +40,8 @@ import org.slf4j.LoggerFactory;
  * than G1 are left alone.
  *
  * <p>The heap and these options belong to the JVM, not to one server: every server of the process shares one
- * instance, which runs while at least one of them holds it, and compacts while one holder asked for that.
+ * instance, which runs while at least one of them holds it, and compacts while one holder asked for that. When the
+ * last lets go, the ratios are put back as they were.
  */
 public final class HeapReturn {
     private static final Logger log = LoggerFactory.getLogger(HeapReturn.class);
@@ -75,6 +76,8 @@ public final class HeapReturn {
     private final Thread thread;
     private volatile boolean closed;
     private volatile boolean compacting;
+    /** The free ratios as they were before this set them (null when it left them), put back when it stops. */
+    private String[] ratiosBefore;
 
     private HeapReturn(HotSpotDiagnosticMXBean vm, ThreadMXBean threads, NotificationEmitter young) {
         this.vm = vm;
@@ -155,11 +158,13 @@ public final class HeapReturn {
                 || !threads.isThreadAllocatedMemorySupported() || !threads.isThreadAllocatedMemoryEnabled()) {
             return null;
         }
+        HeapReturn heapReturn = new HeapReturn(vm, threads, emitter);
         if (!given(vm, "MinHeapFreeRatio") && !given(vm, "MaxHeapFreeRatio")) {
+            heapReturn.ratiosBefore = new String[] {vm.getVMOption("MinHeapFreeRatio").getValue(),
+                    vm.getVMOption("MaxHeapFreeRatio").getValue()};
             vm.setVMOption("MinHeapFreeRatio", "10");
             vm.setVMOption("MaxHeapFreeRatio", "20");
         }
-        HeapReturn heapReturn = new HeapReturn(vm, threads, emitter);
         emitter.addNotificationListener(heapReturn.onCollection, null, null);
         heapReturn.thread.start();
         return heapReturn;
@@ -173,8 +178,14 @@ public final class HeapReturn {
         }
     }
 
+    /**
+     * Whether the user chose this option when starting the JVM. What was set while it ran (by this class, for an
+     * earlier server of the process) does not count, or a second server would find its own settings and stay off.
+     */
     private static boolean given(HotSpotDiagnosticMXBean vm, String option) {
-        return vm.getVMOption(option).getOrigin() != VMOption.Origin.DEFAULT;
+        VMOption.Origin origin = vm.getVMOption(option).getOrigin();
+        return origin == VMOption.Origin.VM_CREATION || origin == VMOption.Origin.ENVIRON_VAR
+                || origin == VMOption.Origin.CONFIG_FILE;
     }
 
     private static GarbageCollectorMXBean collector(String name) {
@@ -268,6 +279,15 @@ public final class HeapReturn {
             thread.join(2_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (ratiosBefore != null) {
+            try {
+                // in this order: the minimum may never exceed the maximum
+                vm.setVMOption("MaxHeapFreeRatio", ratiosBefore[1]);
+                vm.setVMOption("MinHeapFreeRatio", ratiosBefore[0]);
+            } catch (RuntimeException e) {
+                log.debug("heap free ratios not put back: {}", e.toString());
+            }
         }
     }
 }

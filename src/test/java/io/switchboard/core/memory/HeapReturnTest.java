@@ -28,7 +28,12 @@ class HeapReturnTest {
         assertTrue(report.get("causes").contains("G1 Periodic Collection"), report.toString());
         assertTrue(lowest < peak / 2, "committed heap from " + peak + " down to " + lowest + " only: " + report);
         assertEquals("20", report.get("MaxHeapFreeRatio"), report.toString());
+        long peak2 = Long.parseLong(report.get("peak2"));
+        long lowest2 = Long.parseLong(report.get("lowest2"));
+        assertTrue(lowest2 < peak2 / 2, "a second server, after the first closed, returns its burst too: " + report);
+        assertTrue(Integer.parseInt(report.get("returns")) >= 2, "a collection for each burst: " + report);
         assertEquals("0", report.get("G1PeriodicGCInterval"), "left off once the server closed: " + report);
+        assertEquals("70", report.get("MaxHeapFreeRatioAfterClose"), "put back once the server closed: " + report);
     }
 
     @Test
