@@ -2,6 +2,7 @@ package io.switchboard.core.memory;
 
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -26,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * {@code MaxHeapFreeRatio} 20 (a collection then shrinks the heap to its use and uncommits the rest). Once a burst
  * has ended it asks for one collection, of one of two kinds:
  * <ul>
- * <li>a concurrent cycle ({@code G1PeriodicGCInterval} set for it, back to 0 as soon as that collection has begun),
- * which pauses nothing worth naming; it returns the young generation the burst grew, but garbage the burst promoted
- * stays until later young pauses (which an idle server does not have) have collected it. A library's share.</li>
+ * <li>periodic collections ({@code G1PeriodicGCInterval} set for them, back to 0 once the heap has shrunk or a few
+ * seconds have passed), young pauses on an empty young generation that start a concurrent cycle, which pause
+ * nothing worth naming; they return the young generation the burst grew and the old regions the burst's promoted
+ * garbage emptied, while garbage mixed with what stays alive waits for later collections. A library's share.</li>
  * <li>a full collection ({@link System#gc()}): it compacts, so everything the burst left goes back, for one pause
  * in proportion to the live heap (about 150 ms for 85 MiB on two cores), so they are spaced to take at most 1 % of
  * the time, with a concurrent cycle for a burst that ends sooner. For the process that is the server, such as the
@@ -55,6 +57,8 @@ public final class HeapReturn {
     /** The collector starts a periodic cycle only after this long without any collection: give up after it. */
     private static final long CYCLE_WAIT_MILLIS = 3_000;
     private static final String PERIODIC_CAUSE = "G1 Periodic Collection";
+    /** Periodic pauses go on this long after the first, unless the heap shrinks sooner. */
+    private static final long SETTLE_MILLIS = 3_000;
     /** Asked again at the next quiet when the cycle did not begin, at most this often per burst. */
     private static final int MAX_RETRIES = 2;
 
@@ -70,6 +74,7 @@ public final class HeapReturn {
 
     private final HotSpotDiagnosticMXBean vm;
     private final ThreadMXBean threads;
+    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final NotificationEmitter young;
     private final AtomicBoolean cycleBegun = new AtomicBoolean();
     private final NotificationListener onCollection = this::onCollection;
@@ -207,39 +212,55 @@ public final class HeapReturn {
         AllocationBurst burst = new AllocationBurst(MIN_BURST, QUIET_RATE, QUIET_MILLIS,
                 threads.getTotalThreadAllocatedBytes(), now());
         long requestedAt = -1;
+        long begunAt = -1;
+        long committedAtRequest = 0;
         long compactAgainAt = 0;
         int retries = 0;
+        boolean pending = false;
         try {
             while (!closed) {
                 Thread.sleep(TICK_MILLIS);
                 long now = now();
-                boolean ended = burst.ended(threads.getTotalThreadAllocatedBytes(), now);
-                if (requestedAt >= 0) {
-                    // only the periodic collection itself ends the request: an ordinary young pause that happens to
-                    // come first (the burst's last garbage) starts no cycle and shrinks nothing
-                    boolean begun = cycleBegun.getAndSet(false);
-                    if (begun || now - requestedAt >= CYCLE_WAIT_MILLIS) {
+                pending |= burst.ended(threads.getTotalThreadAllocatedBytes(), now);
+                if (requestedAt >= 0 && begunAt < 0) {
+                    // only the periodic collection itself counts: an ordinary young pause that happens to come
+                    // first (the burst's last garbage) starts no cycle and shrinks nothing
+                    if (cycleBegun.getAndSet(false)) {
+                        begunAt = now;
+                        retries = 0;
+                    } else if (now - requestedAt >= CYCLE_WAIT_MILLIS) {
                         vm.setVMOption("G1PeriodicGCInterval", "0");
                         requestedAt = -1;
-                        if (begun) {
-                            retries = 0;
-                            trimNativeHeap();
-                        } else if (retries++ < MAX_RETRIES) {
+                        if (retries++ < MAX_RETRIES) {
                             burst.retry(); // allocation went on and kept the collector busy: at the next quiet
                         } else {
                             retries = 0;
                         }
                     }
-                } else if (ended && compacting && now >= compactAgainAt) {
+                } else if (begunAt >= 0) {
+                    // The first periodic pause may fall in a mixed phase that a marking during the burst began:
+                    // that marking saw the burst's promoted garbage alive, so its mixed pauses return little. Left
+                    // on, the periodic pauses go through that phase and start a marking of their own, whose end
+                    // shrinks the heap; off once it has, or after a while when there was nothing to give back.
+                    if (committed() < committedAtRequest || now - begunAt >= SETTLE_MILLIS) {
+                        vm.setVMOption("G1PeriodicGCInterval", "0");
+                        requestedAt = -1;
+                        begunAt = -1;
+                        trimNativeHeap();
+                    }
+                } else if (pending && compacting && now >= compactAgainAt) {
+                    pending = false;
                     System.gc();
                     trimNativeHeap();
                     long after = now();
                     compactAgainAt = after + (after - now) * COMPACT_SPACING_FACTOR;
-                } else if (ended) {
+                } else if (pending) {
                     // the library's way, and the packaged server's while its last full pause is too recent (a
                     // lull inside a connect storm, then its real end): the young generation back, at least
+                    pending = false;
                     cycleBegun.set(false);
                     requestedAt = now;
+                    committedAtRequest = committed();
                     vm.setVMOption("G1PeriodicGCInterval", CYCLE_INTERVAL);
                 }
             }
@@ -255,6 +276,10 @@ public final class HeapReturn {
                 // the JVM is going away
             }
         }
+    }
+
+    private long committed() {
+        return memory.getHeapMemoryUsage().getCommitted();
     }
 
     /** Gives the C heap's free pages back; nothing where the JVM has no such command (before 17.0.9). */
