@@ -57,6 +57,14 @@ io.on("connection", (socket) => {
     socket.join(typeof room === "string" ? room : "bench");
     if (typeof ack === "function") ack();
   });
+  // what the packaged Switchboard server does on join-room: join, tell the room who joined, acknowledge; so that
+  // its rooms figures have a Node server doing the same work to be compared with (bench server "node-announcing")
+  socket.on("join-room", (room, ack) => {
+    if (typeof room !== "string") return;
+    socket.join(room);
+    socket.to(room).emit("user-joined", { userId: socket.id, username: socket.id, roomId: room });
+    if (typeof ack === "function") ack({ ok: true });
+  });
   socket.on("echo", (...args) => {
     const ack = args.pop();
     if (typeof ack === "function") ack(...args);

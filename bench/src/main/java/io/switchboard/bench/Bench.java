@@ -165,6 +165,9 @@ public final class Bench {
                 if (server.equals("switchboard-packaged") && !name.startsWith("idle")) {
                     continue; // the packaged server has no bench handlers: the idle scenarios only (rooms: join-room)
                 }
+                if (server.equals("node-announcing") && !name.equals(IDLE_ROOMS)) {
+                    continue; // it differs from node only in the rooms scenario's join event
+                }
                 if (server.equals("raw") && name.equals(IDLE_POLLING)) {
                     continue; // the raw server speaks websocket only
                 }
@@ -251,7 +254,8 @@ public final class Bench {
             case "switchboard-packaged" -> {
                 return startPackaged(port, tag);
             }
-            case "node", "node-msgpack" -> cmd.addAll(List.of(System.getProperty("bench.node", "node"), "--expose-gc",
+            case "node", "node-msgpack", "node-announcing" -> cmd.addAll(List.of(
+                    System.getProperty("bench.node", "node"), "--expose-gc",
                     home.resolve("node-server/server.mjs").toString()));
             default -> throw new IllegalArgumentException("unknown server " + server);
         }
@@ -400,8 +404,9 @@ public final class Bench {
                 switch (kind) {
                     case ROOMS -> {
                         genArgs.addAll(List.of("--rooms", "5"));
-                        if (server.equals("switchboard-packaged")) {
-                            // its room event, under its default policy's "chat:*"; recovery is on by default
+                        if (server.equals("switchboard-packaged") || server.equals("node-announcing")) {
+                            // the packaged server's room event, under its default policy's "chat:*" (recovery is on
+                            // by default), which announces each join to the room; node-announcing does the same
                             genArgs.addAll(List.of("--join-event", "join-room", "--room-prefix", "chat:room-"));
                         }
                     }
@@ -800,6 +805,8 @@ public final class Bench {
                 "rss_per_conn_kb", "switchboard-defaults", "node", 0.7, true),
         new Target("idle RSS per connection, 5 rooms each, recovery on, packaged server as the README starts it",
                 IDLE_ROOMS, "rss_per_conn_kb", "switchboard-packaged", "node", 0.5, true),
+        new Target("idle RSS per connection, 5 rooms each, recovery on, packaged server vs Node announcing joins too",
+                IDLE_ROOMS, "rss_per_conn_kb", "switchboard-packaged", "node-announcing", 0.5, true),
         new Target("idle RSS per connection, 5 rooms each, recovery on, same JVM options as raw Netty", IDLE_ROOMS,
                 "rss_per_conn_kb", "switchboard", "raw", 1.5, true),
         new Target("idle RSS per polling client, packaged server as the README starts it", IDLE_POLLING,
