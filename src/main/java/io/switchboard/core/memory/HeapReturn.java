@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.management.Notification;
 import javax.management.NotificationEmitter;
@@ -57,7 +58,11 @@ public final class HeapReturn {
     /** The collector starts a periodic cycle only after this long without any collection: give up after it. */
     private static final long CYCLE_WAIT_MILLIS = 3_000;
     private static final String PERIODIC_CAUSE = "G1 Periodic Collection";
-    /** Periodic pauses go on this long after the first, unless the heap shrinks sooner. */
+    /**
+     * Periodic pauses go on after the first until the heap shrinks, at most this many of them or this long: enough
+     * for a mixed phase's few pauses and then a marking; each marking costs CPU in proportion to the live heap.
+     */
+    private static final int MAX_PERIODIC_PAUSES = 6;
     private static final long SETTLE_MILLIS = 3_000;
     /** Asked again at the next quiet when the cycle did not begin, at most this often per burst. */
     private static final int MAX_RETRIES = 2;
@@ -76,7 +81,8 @@ public final class HeapReturn {
     private final ThreadMXBean threads;
     private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
     private final NotificationEmitter young;
-    private final AtomicBoolean cycleBegun = new AtomicBoolean();
+    /** Periodic pauses since the last request. */
+    private final AtomicInteger periodicPauses = new AtomicInteger();
     private final NotificationListener onCollection = this::onCollection;
     private final Thread thread;
     private volatile boolean closed;
@@ -203,7 +209,7 @@ public final class HeapReturn {
             GarbageCollectionNotificationInfo info =
                     GarbageCollectionNotificationInfo.from((CompositeData) notification.getUserData());
             if (PERIODIC_CAUSE.equals(info.getGcCause())) {
-                cycleBegun.set(true);
+                periodicPauses.incrementAndGet();
             }
         }
     }
@@ -225,7 +231,7 @@ public final class HeapReturn {
                 if (requestedAt >= 0 && begunAt < 0) {
                     // only the periodic collection itself counts: an ordinary young pause that happens to come
                     // first (the burst's last garbage) starts no cycle and shrinks nothing
-                    if (cycleBegun.getAndSet(false)) {
+                    if (periodicPauses.get() > 0) {
                         begunAt = now;
                         retries = 0;
                     } else if (now - requestedAt >= CYCLE_WAIT_MILLIS) {
@@ -242,7 +248,8 @@ public final class HeapReturn {
                     // that marking saw the burst's promoted garbage alive, so its mixed pauses return little. Left
                     // on, the periodic pauses go through that phase and start a marking of their own, whose end
                     // shrinks the heap; off once it has, or after a while when there was nothing to give back.
-                    if (committed() < committedAtRequest || now - begunAt >= SETTLE_MILLIS) {
+                    if (committed() < committedAtRequest || periodicPauses.get() >= MAX_PERIODIC_PAUSES
+                            || now - begunAt >= SETTLE_MILLIS) {
                         vm.setVMOption("G1PeriodicGCInterval", "0");
                         requestedAt = -1;
                         begunAt = -1;
@@ -258,7 +265,7 @@ public final class HeapReturn {
                     // the library's way, and the packaged server's while its last full pause is too recent (a
                     // lull inside a connect storm, then its real end): the young generation back, at least
                     pending = false;
-                    cycleBegun.set(false);
+                    periodicPauses.set(0);
                     requestedAt = now;
                     committedAtRequest = committed();
                     vm.setVMOption("G1PeriodicGCInterval", CYCLE_INTERVAL);
