@@ -2,12 +2,14 @@ package io.switchboard.core.memory;
 
 /**
  * Tells when a burst of allocation has ended: since the last time it said so, at least {@code minBytes} were
- * allocated at more than the quiet rate, and for {@code quietMillis} since then no more than that rate. Allocation at
- * the quiet rate or below (heartbeats of idle connections) never adds up to a burst, however long it runs. Plain
- * logic, fed with samples of the JVM's total allocated bytes; one thread.
+ * allocated at more than the burst rate, and for {@code quietMillis} since then no more than the quiet rate. Between
+ * the two rates allocation is steady work (broadcasts at a moderate rate, heartbeats of many connections): it neither
+ * adds up to a burst, however long it runs, nor counts as quiet. Plain logic, fed with samples of the JVM's total
+ * allocated bytes; one thread.
  */
 final class AllocationBurst {
     private final long minBytes;
+    private final long burstBytesPerSecond;
     private final long quietBytesPerSecond;
     private final long quietMillis;
     private long lastBytes;
@@ -15,8 +17,10 @@ final class AllocationBurst {
     private long burstBytes;
     private long busyUntil;
 
-    AllocationBurst(long minBytes, long quietBytesPerSecond, long quietMillis, long allocated, long now) {
+    AllocationBurst(long minBytes, long burstBytesPerSecond, long quietBytesPerSecond, long quietMillis,
+                    long allocated, long now) {
         this.minBytes = minBytes;
+        this.burstBytesPerSecond = burstBytesPerSecond;
         this.quietBytesPerSecond = quietBytesPerSecond;
         this.quietMillis = quietMillis;
         this.lastBytes = allocated;
@@ -29,8 +33,11 @@ final class AllocationBurst {
         long millis = Math.max(1, now - lastAt);
         lastBytes = allocated;
         lastAt = now;
-        if (bytes * 1000 / millis > quietBytesPerSecond) {
-            burstBytes += bytes;
+        long rate = bytes * 1000 / millis;
+        if (rate > quietBytesPerSecond) {
+            if (rate > burstBytesPerSecond) {
+                burstBytes += bytes;
+            }
             busyUntil = now;
             return false;
         }

@@ -49,9 +49,16 @@ import org.slf4j.LoggerFactory;
 public final class HeapReturn {
     private static final Logger log = LoggerFactory.getLogger(HeapReturn.class);
     private static final long TICK_MILLIS = 200;
-    /** A burst: this much allocated faster than {@link #QUIET_RATE}, then a second at most at that rate. */
+    /**
+     * A burst: this much allocated faster than {@link #BURST_RATE} (a connect storm allocates 10 to 40 MiB/s here),
+     * then a second at most at {@link #QUIET_RATE}; steady work between the two (broadcasts to a thousand clients at
+     * 20 a second: 3 to 6 MiB/s) is neither.
+     */
     private static final long MIN_BURST = 16L << 20;
+    private static final long BURST_RATE = 8L << 20;
     private static final long QUIET_RATE = 4L << 20;
+    /** Returns come at most this often: load that comes and goes in waves pays for one per wave at most. */
+    private static final long MIN_SPACING_MILLIS = 10_000;
     private static final long QUIET_MILLIS = 1_000;
     /** Short, so that the collector's own check (which runs at least once a second) starts the cycle soon. */
     private static final String CYCLE_INTERVAL = "100";
@@ -215,12 +222,13 @@ public final class HeapReturn {
     }
 
     private void run() {
-        AllocationBurst burst = new AllocationBurst(MIN_BURST, QUIET_RATE, QUIET_MILLIS,
+        AllocationBurst burst = new AllocationBurst(MIN_BURST, BURST_RATE, QUIET_RATE, QUIET_MILLIS,
                 threads.getTotalThreadAllocatedBytes(), now());
         long requestedAt = -1;
         long begunAt = -1;
         long committedAtRequest = 0;
         long compactAgainAt = 0;
+        long cycleAgainAt = 0;
         int retries = 0;
         boolean pending = false;
         try {
@@ -254,6 +262,7 @@ public final class HeapReturn {
                         requestedAt = -1;
                         begunAt = -1;
                         trimNativeHeap();
+                        cycleAgainAt = now() + MIN_SPACING_MILLIS;
                     }
                 } else if (pending && compacting && now >= compactAgainAt) {
                     pending = false;
@@ -261,7 +270,7 @@ public final class HeapReturn {
                     trimNativeHeap();
                     long after = now();
                     compactAgainAt = after + (after - now) * COMPACT_SPACING_FACTOR;
-                } else if (pending) {
+                } else if (pending && now >= cycleAgainAt) {
                     // the library's way, and the packaged server's while its last full pause is too recent (a
                     // lull inside a connect storm, then its real end): the young generation back, at least
                     pending = false;
