@@ -26,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * connections it leaves behind need a fraction of it. Of the options that decide that, a running JVM may change only
  * the "manageable" ones, so this sets, when they were not given on the command line: {@code MinHeapFreeRatio} 10 and
  * {@code MaxHeapFreeRatio} 20 (a collection then shrinks the heap to its use and uncommits the rest). Once a burst
- * has ended it asks for one collection, of one of two kinds:
+ * has ended it asks for collections of one of two kinds:
  * <ul>
  * <li>periodic collections ({@code G1PeriodicGCInterval} set for them, back to 0 once the heap has shrunk or a few
  * seconds have passed), young pauses on an empty young generation that start a concurrent cycle, which pause
@@ -272,7 +272,7 @@ public final class HeapReturn {
                     compactAgainAt = after + (after - now) * COMPACT_SPACING_FACTOR;
                 } else if (pending && now >= cycleAgainAt) {
                     // the library's way, and the packaged server's while its last full pause is too recent (a
-                    // lull inside a connect storm, then its real end): the young generation back, at least
+                    // lull inside a connect storm, then its real end): what a marking finds empty goes back
                     pending = false;
                     periodicPauses.set(0);
                     requestedAt = now;
