@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.switchboard.engine.EngineSession;
 import io.switchboard.engine.OutboundPacket;
@@ -192,8 +191,7 @@ final class Client implements SessionListener {
         // the hold taken by reserve is this entry's: given back when the CONNECT is refused or abandoned, handed to
         // the socket when it joins
         connecting.put(name, namespace);
-        ObjectNode auth = packet.data() instanceof ObjectNode object ? object
-                : JsonNodeFactory.instance.objectNode();
+        ObjectNode auth = packet.data() instanceof ObjectNode object ? object : null;
         Handshake handshake = Handshake.of(session.request(), auth);
         if (protocol4) {
             // its socket id is the client's own (the engine's id, after the namespace); no recovery in protocol 4
@@ -204,8 +202,8 @@ final class Client implements SessionListener {
             namespace.add(this, new Socket(server.newSocketId(), null, namespace, this, handshake));
             return;
         }
-        String pid = auth.path("pid").isTextual() ? auth.get("pid").asText() : null;
-        String offset = auth.path("offset").isTextual() ? auth.get("offset").asText() : null;
+        String pid = auth != null && auth.path("pid").isTextual() ? auth.get("pid").asText() : null;
+        String offset = auth != null && auth.path("offset").isTextual() ? auth.get("offset").asText() : null;
         if (pid != null) {
             RecoveryStore store = namespace.recovery();
             // a store that cannot answer in time (Redis stalled or away) must not hold the client: it goes on as a

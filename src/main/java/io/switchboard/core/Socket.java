@@ -143,6 +143,15 @@ public final class Socket {
         return socketData().map();
     }
 
+    /**
+     * One key of the data: its value, or null when it is absent or the data is not an object. Reading it makes no
+     * data object for a socket that has none (most have none, and {@link #data()} makes one to hand out).
+     */
+    public Object data(String key) {
+        SocketData current = data;
+        return current == null ? null : current.get(key);
+    }
+
     /** The data as it is, any JSON value, as Node's {@code socket.data}: the object of {@link #data()} by default. */
     public Object dataValue() {
         return socketData().value();

@@ -36,6 +36,11 @@ final class SocketData {
         return current instanceof Map<?, ?> map ? (Map<String, Object>) map : Map.of();
     }
 
+    /** The value at one key while the data is an object; null otherwise. Makes no object. */
+    Object get(String key) {
+        return value instanceof Map<?, ?> map ? map.get(key) : null;
+    }
+
     /** The data as it is: the live object (as {@link #map}) or any other JSON value. */
     Object value() {
         Object current = value;

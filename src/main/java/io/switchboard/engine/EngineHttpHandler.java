@@ -8,7 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
-import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -21,7 +22,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
-import io.netty.handler.codec.http.websocketx.WebSocketServerHandshaker;
 import io.netty.handler.codec.http.websocketx.WebSocketServerHandshakerFactory;
 import io.netty.handler.ssl.SslHandler;
 
@@ -285,17 +285,15 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         ClusterEngine cluster = server.cluster();
         if (upgrade && transport == EngineOptions.Transport.WEBSOCKET) {
-            WebSocketServerHandshaker handshaker = webSocketHandshaker(ctx, req, null);
-            if (handshaker == null) {
+            if (!mayUpgrade(ctx, req, null)) {
                 return;
             }
             RelayedWebSocket bridge = cluster.relayWebSocket(sid, first(uri, "EIO"), ctx.channel());
-            handshaker.handshake(ctx.channel(), req).addListener(future -> {
+            upgrade(ctx, req, bridge, future -> {
                 if (!future.isSuccess()) {
                     ctx.channel().close();
                 }
             });
-            swapToWebSocket(ctx, bridge);
         } else if (upgrade || transport != EngineOptions.Transport.POLLING) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST);
         } else {
@@ -315,8 +313,7 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
      */
     private void acceptWebSocket(ChannelHandlerContext ctx, FullHttpRequest req, EngineSession existing,
                                  HandshakeRequest handshake) {
-        WebSocketServerHandshaker handshaker = webSocketHandshaker(ctx, req, handshake);
-        if (handshaker == null) {
+        if (!mayUpgrade(ctx, req, handshake)) {
             return;
         }
         NettySessionLoop channelLoop = server.sessionLoop(ctx.channel().eventLoop());
@@ -344,53 +341,83 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
         WebSocketFrameHandler frames = eio3 ? new Eio3WebSocketFrameHandler(session, transport)
                 : new WebSocketFrameHandler(session, transport);
         EngineSession opened = existing == null ? session : null;
-        handshaker.handshake(ctx.channel(), req).addListener(future -> {
+        upgrade(ctx, req, frames, future -> {
             if (!future.isSuccess()) {
                 ctx.channel().close();
             } else if (opened != null) {
                 server.open(opened);
             }
         });
-        swapToWebSocket(ctx, frames);
     }
 
-    /** The handshaker for a websocket request, or null after refusing one that may not be upgraded. */
-    private WebSocketServerHandshaker webSocketHandshaker(ChannelHandlerContext ctx, FullHttpRequest req,
-                                                          HandshakeRequest handshake) {
+    /** Whether a websocket request may be upgraded; after refusing one that may not, false. */
+    private boolean mayUpgrade(ChannelHandlerContext ctx, FullHttpRequest req, HandshakeRequest handshake) {
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         String origin = req.headers().get(HttpHeaderNames.ORIGIN);
         if (!isRfc6455Upgrade(req)) {
             refuse(ctx, keepAlive, origin, EngineError.BAD_REQUEST, handshake);
-            return null;
+            return false;
         }
         if (!originAllowed(origin, req)) {
             refuse(ctx, keepAlive, origin, EngineError.FORBIDDEN, handshake);
-            return null;
+            return false;
         }
-        String scheme = ctx.pipeline().get(SslHandler.class) != null ? "wss://" : "ws://";
-        WebSocketServerHandshaker handshaker = new WebSocketServerHandshakerFactory(
-                scheme + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null,
-                server.webSocketDecoderConfig()).newHandshaker(req);
-        if (handshaker == null) {
+        if (!WebSocketUpgrade.supportedVersion(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
             options.observer().refused(EngineError.BAD_REQUEST, handshake);
             WebSocketServerHandshakerFactory.sendUnsupportedVersionResponse(ctx.channel());
+            return false;
         }
-        return handshaker;
+        return true;
     }
 
-    /** Puts the frame handlers in place of this HTTP handler (the handshake is already on its way). */
-    private void swapToWebSocket(ChannelHandlerContext ctx, ChannelHandler frames) {
+    /**
+     * Answers the upgrade and puts the websocket's handlers in place of the HTTP ones; {@code answered} runs when the
+     * answer is written, and only then does the websocket start reading. Without compression the websocket is one handler,
+     * {@link WebSocketCodec}, and the answer is written as bytes below the HTTP codec. With per-message deflate,
+     * Netty's handshaker, decoders and aggregator: its compression handler negotiates the extension on the
+     * handshaker's answer.
+     */
+    private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketMessageHandler messages,
+                         ChannelFutureListener answered) {
         ChannelPipeline pipeline = ctx.pipeline();
-        pipeline.addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()));
-        pipeline.addAfter("ws-aggregator", "ws-engine", frames);
-        pipeline.remove(this);
-        // an idle websocket should cost little: the HTTP routes stay only on HTTP connections
+        if (options.perMessageDeflate()) {
+            String scheme = pipeline.get(SslHandler.class) != null ? "wss://" : "ws://";
+            ChannelFuture answer = new WebSocketServerHandshakerFactory(
+                    scheme + req.headers().get(HttpHeaderNames.HOST) + req.uri(), null,
+                    server.webSocketDecoderConfig()).newHandshaker(req).handshake(ctx.channel(), req);
+            pipeline.addAfter(ctx.name(), "ws-aggregator", new WebSocketFrameAggregator(options.maxHttpBufferSize()));
+            pipeline.addAfter("ws-aggregator", EngineServer.WEBSOCKET, messages);
+            pipeline.remove(this);
+            // an idle websocket should cost little: the HTTP routes stay only on HTTP connections
+            for (String name : pipeline.names()) {
+                if (name.startsWith(EngineServer.HTTP_ROUTE_PREFIX) || name.equals(EngineServer.NOT_FOUND)
+                        || name.equals(EngineServer.HTTP_HEAD_GUARD)) {
+                    pipeline.remove(name);
+                }
+            }
+            answer.addListener(answered);
+            return;
+        }
+        ChannelFuture answer = pipeline.context(EngineServer.HTTP_CODEC).writeAndFlush(
+                WebSocketUpgrade.response(req.headers().get(HttpHeaderNames.SEC_WEBSOCKET_KEY)));
+        WebSocketCodec codec = new WebSocketCodec(messages, options.maxHttpBufferSize());
+        pipeline.addAfter(ctx.name(), EngineServer.WEBSOCKET, codec);
+        // every HTTP handler goes, from the first of them to this one; what lies before them (TLS) stays. Bytes the
+        // HTTP codec still holds pass on to the websocket's handler as it leaves.
+        boolean http = false;
         for (String name : pipeline.names()) {
-            if (name.startsWith(EngineServer.HTTP_ROUTE_PREFIX) || name.equals(EngineServer.NOT_FOUND)
-                    || name.equals(EngineServer.HTTP_HEAD_GUARD)) {
+            http |= name.equals(HttpDeadlines.BYTES) || name.equals(EngineServer.HTTP_CODEC);
+            // names() ends with the pipeline's tail, which context() does not know
+            if (http && !name.equals(EngineServer.WEBSOCKET) && pipeline.context(name) != null) {
                 pipeline.remove(name);
             }
         }
+        ChannelHandlerContext codecContext = pipeline.context(codec);
+        answer.addListener(answered).addListener(future -> {
+            if (future.isSuccess() && !codecContext.isRemoved()) {
+                codec.start(codecContext);
+            }
+        });
     }
 
     /**

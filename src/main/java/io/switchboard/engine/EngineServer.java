@@ -13,6 +13,7 @@ import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
@@ -52,6 +53,8 @@ public final class EngineServer {
     static final String ENGINE = "engine";
     static final String HTTP_HEAD_GUARD = "http-head-guard";
     static final String HTTP_CODEC = "http";
+    /** The websocket's handler once a connection is upgraded: its codec, or the engine's behind Netty's. */
+    static final String WEBSOCKET = "ws-engine";
 
     private final EngineOptions options;
     /** Written by whichever loop takes the first connection; a race makes an equal one, which is harmless. */
@@ -143,6 +146,8 @@ public final class EngineServer {
                 .channel(channelType)
                 .option(ChannelOption.SO_BACKLOG, 4096)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                // one for every connection (it only makes each its sizing handle); the default is one per channel
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator())
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -2,24 +2,21 @@ package io.switchboard.engine;
 
 import java.util.List;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
 /**
  * On the relay, a client's websocket for a session of another node: every frame goes to the owner as it is, and
  * what the owner sends comes back as frames. Nothing is parsed here; the owner's session decides everything.
  */
-final class RelayedWebSocket extends SimpleChannelInboundHandler<WebSocketFrame> {
+final class RelayedWebSocket extends WebSocketMessageHandler {
     private final ClusterEngine cluster;
     private final Channel channel;
     private final String owner;
@@ -49,27 +46,19 @@ final class RelayedWebSocket extends SimpleChannelInboundHandler<WebSocketFrame>
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (frame instanceof TextWebSocketFrame || frame instanceof BinaryWebSocketFrame) {
-            ClusterMessage.Frame content = new ClusterMessage.Frame(frame instanceof BinaryWebSocketFrame,
-                    ByteBufUtil.getBytes(frame.content()));
-            cluster.sendFromBridge(this, cluster.bridgeMessage(ClusterMessage.Type.WS_IN, this, List.of(content)));
-        } else if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-        } else if (!(frame instanceof PongWebSocketFrame)) {
-            ctx.close();
-        }
+    void message(ChannelHandlerContext ctx, boolean binary, ByteBuf content) {
+        ClusterMessage.Frame frame = new ClusterMessage.Frame(binary, ByteBufUtil.getBytes(content));
+        cluster.sendFromBridge(this, cluster.bridgeMessage(ClusterMessage.Type.WS_IN, this, List.of(frame)));
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    void closed() {
         cluster.relayClosed(this, !ownerDone);
-        ctx.fireChannelInactive();
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close();
+    void failed(String reason) {
+        // the channel closes: closed() tells the owner
     }
 
     /** Frames from the owner, written in the order they came; {@code last}: then the close frame. */

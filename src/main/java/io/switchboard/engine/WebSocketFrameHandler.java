@@ -1,17 +1,13 @@
 package io.switchboard.engine;
 
+import java.nio.charset.StandardCharsets;
+
+import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 
-/** Turns websocket frames into Engine.IO packets for one session, on the session's loop. */
-class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> {
+/** Turns websocket messages into Engine.IO packets for one session, on the session's loop. */
+class WebSocketFrameHandler extends WebSocketMessageHandler {
     private final EngineSession session;
     private final WebSocketTransport transport;
 
@@ -21,33 +17,16 @@ class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
-        if (frame instanceof TextWebSocketFrame text) {
-            String data = text.text();
-            Packet packet;
-            try {
-                packet = decodeText(data);
-            } catch (MalformedPacketException e) {
-                onLoop(() -> session.onParseError(transport, e.getMessage()));
-                return;
-            }
-            onLoop(() -> session.onPacket(transport, packet));
-        } else if (frame instanceof BinaryWebSocketFrame binary) {
-            Packet packet;
-            try {
-                packet = decodeBinary(ByteBufUtil.getBytes(binary.content()));
-            } catch (MalformedPacketException e) {
-                onLoop(() -> session.onParseError(transport, e.getMessage()));
-                return;
-            }
-            onLoop(() -> session.onPacket(transport, packet));
-        } else if (frame instanceof PingWebSocketFrame) {
-            ctx.writeAndFlush(new PongWebSocketFrame(frame.content().retain()));
-        } else if (frame instanceof CloseWebSocketFrame) {
-            ctx.close();
-        } else if (!(frame instanceof PongWebSocketFrame)) {
-            ctx.close();
+    void message(ChannelHandlerContext ctx, boolean binary, ByteBuf content) {
+        Packet packet;
+        try {
+            packet = binary ? decodeBinary(ByteBufUtil.getBytes(content))
+                    : decodeText(content.toString(StandardCharsets.UTF_8));
+        } catch (MalformedPacketException e) {
+            onLoop(() -> session.onParseError(transport, e.getMessage()));
+            return;
         }
+        onLoop(() -> session.onPacket(transport, packet));
     }
 
     /** A text frame's packet; the protocol's format (v4 here). */
@@ -61,16 +40,13 @@ class WebSocketFrameHandler extends SimpleChannelInboundHandler<WebSocketFrame> 
     }
 
     @Override
-    public void channelInactive(ChannelHandlerContext ctx) {
+    void closed() {
         onLoop(() -> session.onTransportClose(transport));
-        ctx.fireChannelInactive();
     }
 
     @Override
-    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // an oversized or corrupt frame: Netty has already answered with a close code; the session ends with it
-        onLoop(() -> session.onTransportError(transport, cause.getMessage()));
-        ctx.close();
+    void failed(String reason) {
+        onLoop(() -> session.onTransportError(transport, reason));
     }
 
     private void onLoop(Runnable task) {

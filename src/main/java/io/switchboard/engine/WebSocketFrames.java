@@ -2,22 +2,31 @@ package io.switchboard.engine;
 
 /** Builds complete, unmasked, unfragmented websocket frames (RFC 6455 section 5.2), as a server sends them. */
 final class WebSocketFrames {
+    static final int CONTINUATION = 0x0;
+    static final int TEXT = 0x1;
+    static final int BINARY = 0x2;
+    static final int CLOSE = 0x8;
+    static final int PING = 0x9;
+    static final int PONG = 0xA;
     private static final int FIN = 0x80;
-    private static final int TEXT = 0x1;
-    private static final int BINARY = 0x2;
 
     private WebSocketFrames() {
     }
 
     static byte[] frame(boolean binary, byte[] payload) {
-        byte[] frame = withHeader(binary, payload.length);
+        return frame(binary ? BINARY : TEXT, true, payload);
+    }
+
+    /** A frame of any opcode; {@code fin} false for a fragment that more will follow. */
+    static byte[] frame(int opcode, boolean fin, byte[] payload) {
+        byte[] frame = withHeader(opcode, fin, payload.length);
         System.arraycopy(payload, 0, frame, frame.length - payload.length, payload.length);
         return frame;
     }
 
     /** A text frame of one ASCII character and then the UTF-8 bytes: the Engine.IO type digit and the packet. */
     static byte[] textFrame(char first, byte[] rest) {
-        byte[] frame = withHeader(false, 1 + rest.length);
+        byte[] frame = withHeader(TEXT, true, 1 + rest.length);
         int at = frame.length - rest.length;
         frame[at - 1] = (byte) first;
         System.arraycopy(rest, 0, frame, at, rest.length);
@@ -25,10 +34,10 @@ final class WebSocketFrames {
     }
 
     /** A frame of this payload length with its header written and the payload left for the caller. */
-    private static byte[] withHeader(boolean binary, int length) {
+    private static byte[] withHeader(int opcode, boolean fin, int length) {
         int headerLength = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
         byte[] frame = new byte[headerLength + length];
-        frame[0] = (byte) (FIN | (binary ? BINARY : TEXT));
+        frame[0] = (byte) ((fin ? FIN : 0) | opcode);
         if (length < 126) {
             frame[1] = (byte) length;
         } else if (length <= 0xFFFF) {

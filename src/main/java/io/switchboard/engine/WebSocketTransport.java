@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
-import io.netty.handler.codec.http.websocketx.WebSocketFrameEncoder;
 
 /**
  * The websocket transport: one frame per packet, text or binary. Without compression the frame is the
@@ -34,9 +33,8 @@ class WebSocketTransport implements Transport {
     private boolean closed;
     private boolean flushQueued;
     /**
-     * The frame encoder's context, found at the first write after the upgrade: a prebuilt frame is written from
-     * there, straight to what lies below the encoder (the socket, or a handler an application put there), and skips
-     * the pipeline's walk through handlers that would only pass it on. One walk per recipient of every broadcast.
+     * The websocket codec's context, found at the first write after the upgrade: a prebuilt frame is written from
+     * there, straight to what lies below it (the socket, or TLS), and skips the codec, which would only pass it on.
      */
     private ChannelHandlerContext belowHandlers;
 
@@ -106,11 +104,11 @@ class WebSocketTransport implements Transport {
         }
     }
 
-    /** The encoder's context once the upgrade put it in place and while it is there, else null. */
+    /** The codec's context once the upgrade put it in place and while it is there, else null. */
     private ChannelHandlerContext belowHandlers() {
         ChannelHandlerContext below = belowHandlers;
         if (below == null || below.isRemoved()) {
-            below = channel.pipeline().context(WebSocketFrameEncoder.class);
+            below = channel.pipeline().context(WebSocketCodec.class);
             belowHandlers = below;
         }
         return below;

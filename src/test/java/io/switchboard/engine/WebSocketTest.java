@@ -4,6 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataInputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.AfterEach;
@@ -82,6 +86,34 @@ class WebSocketTest {
         assertTrue(code == 1009 || code == -1, "close code " + code);
         listener.assertClosed("transport error");
         assertTrue(listener.messages.isEmpty());
+    }
+
+    @Test
+    void aFrameInTheSameWriteAsTheUpgradeRequestIsRead() throws Exception {
+        try (Socket raw = new Socket("127.0.0.1", server.port)) {
+            raw.setSoTimeout(10_000);
+            byte[] request = ("GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                    + "Sec-WebSocket-Version: 13\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+            byte[] frame = WebSocketCodecTest.clientFrame(0x1, true, "4early".getBytes(StandardCharsets.US_ASCII));
+            byte[] both = Arrays.copyOf(request, request.length + frame.length);
+            System.arraycopy(frame, 0, both, request.length, frame.length);
+            raw.getOutputStream().write(both);
+
+            DataInputStream in = new DataInputStream(raw.getInputStream());
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                head.append((char) in.readUnsignedByte());
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 101 "), head.toString());
+            assertTrue(head.toString().contains("Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"),
+                    head.toString());
+            assertEquals(0x81, in.readUnsignedByte());
+            byte[] open = new byte[in.readUnsignedByte()];
+            in.readFully(open);
+            String openSid = TestServer.Handshake.parse(new String(open, StandardCharsets.UTF_8)).sid();
+            assertEquals("early", server.listener(openSid).nextMessage());
+        }
     }
 
     @Test

@@ -20,13 +20,14 @@ import io.switchboard.protocol.PacketDecoder;
 import io.switchboard.protocol.PacketDecodingException;
 
 /**
- * Raw bytes from a websocket client after the upgrade, through the server's real pipeline: Netty's frame decoder
- * (and per-message deflate when the first input byte is odd), the frame aggregator, the engine's frame handler and
- * Engine.IO packet decoding, and on top the Socket.IO decoder the core gives each connection. Allowed outcomes:
- * Netty refuses the frame (a codec exception, answered with a close code), the engine closes the session with
- * "parse error", or the Socket.IO decoder throws {@link PacketDecodingException}. Anything the engine's frame
- * handler itself throws, anything reaching the end of the pipeline, or a message larger than maxHttpBufferSize
- * (Engine.IO's maxPayload, also the bound on what an inflated frame may grow to) is a finding.
+ * Raw bytes from a websocket client after the upgrade, through the server's real pipeline: the engine's own
+ * websocket codec, or with per-message deflate (when the first input byte is odd) Netty's frame decoder, inflater and
+ * aggregator in front of the engine's frame handler; then Engine.IO packet decoding, and on top the Socket.IO decoder
+ * the core gives each connection. Allowed outcomes: the frame is refused with a close code (Netty's as a codec
+ * exception; the engine's codec throws nothing), the engine closes the session with "parse error", or the Socket.IO
+ * decoder throws {@link PacketDecodingException}. Anything else the websocket's handler throws, anything reaching the
+ * end of the pipeline, or a message larger than maxHttpBufferSize (Engine.IO's maxPayload, also the bound on what an
+ * inflated frame may grow to) is a finding.
  */
 class WebSocketFrameFuzzTest {
     private static final String UPGRADE = "GET /socket.io/?EIO=4&transport=websocket HTTP/1.1\r\n"

@@ -88,7 +88,7 @@ public final class AdminNamespace {
                 next.accept(error);
                 return;
             }
-            Object user = socket.data().get(Identity.DATA_KEY);
+            Object user = socket.data(Identity.DATA_KEY);
             @SuppressWarnings("unchecked")
             Identity identity = user instanceof Map<?, ?> map ? Identity.of((Map<String, Object>) map, claims)
                     : Identity.anonymous();

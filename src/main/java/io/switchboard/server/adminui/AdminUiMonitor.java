@@ -145,7 +145,7 @@ public final class AdminUiMonitor {
         }
         String transport = session.transportName();
         for (Socket socket : sockets) {
-            if (socket.data().get(SocketView.ADMIN_DATA) instanceof Map<?, ?> data) {
+            if (socket.data(SocketView.ADMIN_DATA) instanceof Map<?, ?> data) {
                 @SuppressWarnings("unchecked")
                 Map<String, Object> copy = new LinkedHashMap<>((Map<String, Object>) data);
                 copy.put("transport", transport);

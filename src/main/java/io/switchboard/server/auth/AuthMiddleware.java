@@ -59,7 +59,7 @@ public final class AuthMiddleware implements Middleware {
     /** A connection handler: an authenticated socket joins its user: and org: rooms. */
     @SuppressWarnings("unchecked")
     public void joinIdentityRooms(Socket socket) {
-        if (socket.data().get(Identity.DATA_KEY) instanceof Map<?, ?> claims) {
+        if (socket.data(Identity.DATA_KEY) instanceof Map<?, ?> claims) {
             socket.join(Identity.of((Map<String, Object>) claims, settings.claims()).autoRooms());
         }
     }

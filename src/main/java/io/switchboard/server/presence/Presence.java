@@ -16,6 +16,7 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.Event;
+import io.switchboard.core.EventHandler;
 import io.switchboard.core.Namespace;
 import io.switchboard.core.RemoteSocket;
 import io.switchboard.core.Server;
@@ -119,19 +120,22 @@ public final class Presence implements Consumer<Socket>, AutoCloseable {
         }
     }
 
+    /** One handler for every socket: the identity is the socket's, from its data. */
+    private final EventHandler onQuery = event -> query(identityOf(event.socket().data(Identity.DATA_KEY)), event);
+
     public PresenceStore store() {
         return store;
     }
 
     @Override
     public void accept(Socket socket) {
-        Identity identity = identityOf(socket.data().get(Identity.DATA_KEY));
+        Identity identity = identityOf(socket.data(Identity.DATA_KEY));
         if (!identity.anonymousUser()) {
             String userId = identity.userId();
             connected(userId, identity.orgs());
             socket.onDisconnect(reason -> disconnected(userId));
         }
-        socket.on(QUERY_EVENT, event -> query(identity, event));
+        socket.on(QUERY_EVENT, onQuery);
     }
 
     /** A socket of the user connected here: a socket still held in its grace period stands in for it. */

@@ -150,7 +150,7 @@ public final class RateLimits {
     /** The user id of an authenticated socket, or null. */
     @SuppressWarnings("unchecked")
     String userId(Socket socket) {
-        Object data = socket.data().get(Identity.DATA_KEY);
+        Object data = socket.data(Identity.DATA_KEY);
         if (!(data instanceof Map<?, ?> map)) {
             return null;
         }

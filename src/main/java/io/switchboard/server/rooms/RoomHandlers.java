@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.switchboard.core.Event;
+import io.switchboard.core.EventHandler;
 import io.switchboard.core.Socket;
 import io.switchboard.server.auth.ClaimNames;
 import io.switchboard.server.auth.Identity;
@@ -40,6 +41,20 @@ public final class RoomHandlers implements Consumer<Socket> {
     private final int maxRoomsPerSocket;
     private final int maxRoomNameLength;
 
+    /*
+     * One handler of each event for every socket (an idle connection should carry little): each finds its socket in
+     * the event and the identity in the socket's data.
+     */
+    private final EventHandler onJoin = event -> {
+        Identity identity = identityOf(event.socket());
+        join(event.socket(), identity, identity.autoRooms(), event);
+    };
+    private final EventHandler onLeave = event -> {
+        Identity identity = identityOf(event.socket());
+        leave(event.socket(), identity, identity.autoRooms(), event);
+    };
+    private final EventHandler onMessage = event -> message(event.socket(), identityOf(event.socket()), event);
+
     public RoomHandlers(RoomPolicy policy, ClaimNames claimNames, int maxRoomsPerSocket, int maxRoomNameLength) {
         this.policy = policy;
         this.claimNames = claimNames;
@@ -53,9 +68,9 @@ public final class RoomHandlers implements Consumer<Socket> {
         List<String> autoRooms = identity.autoRooms();
         // already joined by the authentication middleware, before the CONNECT reply; again for recovered sockets
         socket.join(autoRooms);
-        socket.on("join-room", event -> join(socket, identity, autoRooms, event));
-        socket.on("leave-room", event -> leave(socket, identity, autoRooms, event));
-        socket.on("room-message", event -> message(socket, identity, event));
+        socket.on("join-room", onJoin);
+        socket.on("leave-room", onLeave);
+        socket.on("room-message", onMessage);
         socket.onDisconnecting(reason -> {
             for (String room : joinedRooms(socket, autoRooms)) {
                 socket.to(room).emit("user-left", left(socket, identity, room));
@@ -71,7 +86,7 @@ public final class RoomHandlers implements Consumer<Socket> {
 
     @SuppressWarnings("unchecked")
     private Identity identityOf(Socket socket) {
-        Object claims = socket.data().get(Identity.DATA_KEY);
+        Object claims = socket.data(Identity.DATA_KEY);
         return claims instanceof Map<?, ?> map ? Identity.of((Map<String, Object>) map, claimNames)
                 : Identity.anonymous();
     }
