@@ -2,6 +2,7 @@ package io.switchboard.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.InetSocketAddress;
@@ -31,6 +32,18 @@ class HandshakeTest {
         assertTrue(handshake.secure());
         assertEquals(1_764_100_000_000L, handshake.issued());
         assertEquals(request.url(), handshake.url());
+    }
+
+    @Test
+    void aConnectWithoutPayloadHasAnEmptyAuthThatStaysTheSameObject() {
+        HandshakeRequest request = new HandshakeRequest("GET", "/socket.io/?EIO=4&transport=websocket", Map.of(),
+                new InetSocketAddress("127.0.0.7", 5555), false, 1L);
+        Handshake handshake = Handshake.of(request, null);
+
+        assertTrue(handshake.auth().isEmpty());
+        handshake.auth().put("seen", true);   // what an application puts there stays, as in Node
+        assertSame(handshake.auth(), handshake.auth());
+        assertTrue(handshake.auth().get("seen").asBoolean());
     }
 
     @Test

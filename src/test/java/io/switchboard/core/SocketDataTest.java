@@ -1,6 +1,7 @@
 package io.switchboard.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -21,6 +22,17 @@ class SocketDataTest {
         }
         assertEquals(List.of("z", "a", "m", "b"), List.copyOf(((Map<?, ?>) data.snapshot()).keySet()));
         assertEquals(data.map(), data.value());
+    }
+
+    @Test
+    void oneKeyIsReadWithoutMakingTheObject() {
+        SocketData data = new SocketData(() -> { });
+        assertNull(data.get("user"));
+        assertSame(Map.of(), data.snapshot(), "reading a key made no object");
+        data.map().put("user", "u1");
+        assertEquals("u1", data.get("user"));
+        data.set("not an object");
+        assertNull(data.get("user"));
     }
 
     @Test
