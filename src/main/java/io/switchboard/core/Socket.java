@@ -274,9 +274,7 @@ public final class Socket {
     }
 
     public Socket offAny(AnyListener listener) {
-        if (anyListeners != null) {
-            anyListeners.remove(listener);
-        }
+        anyListeners = without(anyListeners, listener);
         return this;
     }
 
@@ -286,9 +284,7 @@ public final class Socket {
     }
 
     public Socket offAnyOutgoing(AnyListener listener) {
-        if (anyOutgoingListeners != null) {
-            anyOutgoingListeners.remove(listener);
-        }
+        anyOutgoingListeners = without(anyOutgoingListeners, listener);
         return this;
     }
 
@@ -315,10 +311,27 @@ public final class Socket {
         return this;
     }
 
+    /*
+     * The listener lists are copied on write and never changed in place: a dispatch iterates the list it read, with
+     * no copy per event, and one listener (the common case) is the smallest list there is.
+     */
     private static <T> List<T> add(List<T> list, T item) {
-        List<T> result = list == null ? new ArrayList<>(1) : list;
-        result.add(item);
-        return result;
+        if (list == null) {
+            return List.of(item);
+        }
+        List<T> grown = new ArrayList<>(list.size() + 1);
+        grown.addAll(list);
+        grown.add(item);
+        return List.copyOf(grown);
+    }
+
+    private static <T> List<T> without(List<T> list, T item) {
+        if (list == null) {
+            return null;
+        }
+        List<T> rest = new ArrayList<>(list);
+        rest.remove(item);
+        return rest.isEmpty() ? null : List.copyOf(rest);
     }
 
     // ---- emitting ----
@@ -471,7 +484,7 @@ public final class Socket {
         }
         ArrayNode rest = eventData.deepCopy();
         String event = rest.remove(0).asText();
-        for (AnyListener listener : List.copyOf(anyOutgoingListeners)) {
+        for (AnyListener listener : anyOutgoingListeners) {
             guarded(HandlerKind.ANY_OUTGOING, event, () -> listener.handle(event, rest));
         }
     }
@@ -856,7 +869,7 @@ public final class Socket {
 
     private void dispatch(Event event) {
         if (anyListeners != null) {
-            for (AnyListener listener : List.copyOf(anyListeners)) {
+            for (AnyListener listener : anyListeners) {
                 guarded(HandlerKind.ANY, event.name(), () -> listener.handle(event.name(), event.args()));
             }
         }
@@ -874,7 +887,7 @@ public final class Socket {
             log.debug("packet middleware refused an event on socket {}: {}", id, error.getMessage());
             return;
         }
-        for (Consumer<Exception> listener : List.copyOf(errorListeners)) {
+        for (Consumer<Exception> listener : errorListeners) {
             guarded(HandlerKind.ERROR, null, () -> listener.accept(error));
         }
     }
@@ -896,7 +909,7 @@ public final class Socket {
             return;
         }
         if (disconnectingListeners != null) {
-            for (Consumer<String> listener : List.copyOf(disconnectingListeners)) {
+            for (Consumer<String> listener : disconnectingListeners) {
                 guarded(HandlerKind.DISCONNECTING, "disconnecting", () -> listener.accept(reason));
             }
         }
@@ -925,7 +938,7 @@ public final class Socket {
         client.remove(this);
         namespace.server().options().observer().disconnected(this, reason);
         if (disconnectListeners != null) {
-            for (Consumer<String> listener : List.copyOf(disconnectListeners)) {
+            for (Consumer<String> listener : disconnectListeners) {
                 guarded(HandlerKind.DISCONNECT, "disconnect", () -> listener.accept(reason));
             }
         }

@@ -54,7 +54,11 @@ public final class EngineSession {
 
     /** When the client last sent anything, on the loop's clock: traffic waiting for a pong counts as liveness. */
     private long lastPacketAt;
-    private Runnable pingTask;
+    /** Its place in the loop's {@link PingQueue} while it waits to ping: the queue's links and deadline. */
+    EngineSession pingPrev;
+    EngineSession pingNext;
+    long pingAt;
+    boolean pingQueued;
     private Runnable pingTimeoutTask;
     private Runnable upgradeTimeoutTask;
     private Runnable upgradeNoopTask;
@@ -421,11 +425,11 @@ public final class EngineSession {
     // ---- heartbeat ----
 
     private void schedulePing() {
-        pingTask = loop.schedule(this::ping, options.pingInterval());
+        loop.pings().add(this, loop.nowMillis() + options.pingInterval());
     }
 
-    private void ping() {
-        pingTask = null;
+    /** The loop's {@link PingQueue}: this session's ping is due. */
+    void pingDue() {
         if (state != State.OPEN) {
             return;
         }
@@ -450,7 +454,6 @@ public final class EngineSession {
     private void onPong() {
         cancel(pingTimeoutTask);
         pingTimeoutTask = null;
-        cancel(pingTask);
         schedulePing();
     }
 
@@ -557,7 +560,7 @@ public final class EngineSession {
             return;
         }
         state = State.CLOSED;
-        cancel(pingTask);
+        loop.pings().remove(this);
         cancel(pingTimeoutTask);
         cancel(closeTimeoutTask);
         cancel(closeAwaitingGetTimer);

@@ -11,10 +11,16 @@ import io.netty.util.concurrent.EventExecutor;
 final class NettySessionLoop implements SessionLoop {
     private final EventLoop loop;
     private final FlushBatch flushes;
+    private final PingQueue pings = new PingQueue(this);
 
     NettySessionLoop(EventLoop loop) {
         this.loop = loop;
         this.flushes = new FlushBatch(loop);
+    }
+
+    @Override
+    public PingQueue pings() {
+        return pings;
     }
 
     /** The websocket flushes of this loop's connections. */

@@ -14,6 +14,9 @@ public interface SessionLoop extends Executor {
         return System.nanoTime() / 1_000_000;
     }
 
+    /** The sessions of this loop waiting for their next ping; one per loop. */
+    PingQueue pings();
+
     /** Runs the task once after the delay; the returned handle cancels it. */
     Runnable schedule(Runnable task, long delayMillis);
 

@@ -26,8 +26,14 @@ final class ManualLoop implements SessionLoop {
     }
 
     private final PriorityQueue<Task> tasks = new PriorityQueue<>();
+    private final PingQueue pings = new PingQueue(this);
     private long now;
     private long seq;
+
+    @Override
+    public PingQueue pings() {
+        return pings;
+    }
 
     @Override
     public boolean inLoop() {
