@@ -47,6 +47,11 @@ final class WebSocketCodec extends ByteToMessageDecoder implements ChannelOutbou
     private boolean closing;
     /** Until the upgrade's answer is out and the session open: what arrives is kept, not read. */
     private boolean paused = true;
+    /**
+     * The connection went while a frame was being handled (a session closing it from inside the read): the input
+     * buffer has been released under the read, which must not touch it again.
+     */
+    private boolean inactive;
 
     WebSocketCodec(WebSocketMessageHandler messages, int maxMessage) {
         this.messages = messages;
@@ -71,15 +76,16 @@ final class WebSocketCodec extends ByteToMessageDecoder implements ChannelOutbou
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (paused) {
+        if (paused || inactive) {
             return;
         }
-        while (!closing && in.readableBytes() >= 2) {
+        // a frame handled may close the connection (a session ending): nothing after it is read
+        while (!closing && !inactive && ctx.channel().isActive() && in.readableBytes() >= 2) {
             if (!readFrame(ctx, in)) {
-                return;
+                break;
             }
         }
-        if (closing) {
+        if (closing && !inactive) {
             in.skipBytes(in.readableBytes());
         }
     }
@@ -260,6 +266,7 @@ final class WebSocketCodec extends ByteToMessageDecoder implements ChannelOutbou
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        inactive = true;
         super.channelInactive(ctx);
         releaseFragments();
         messages.closed();

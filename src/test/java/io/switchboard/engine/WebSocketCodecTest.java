@@ -161,6 +161,25 @@ class WebSocketCodecTest {
     }
 
     @Test
+    void aSessionClosingTheConnectionFromInsideAMessageEndsTheRead() {
+        // the frame handler closes the channel while the codec is still in the same read: the rest is not read
+        Recorder closing = new Recorder() {
+            @Override
+            void message(ChannelHandlerContext ctx, boolean binary, ByteBuf content) {
+                super.message(ctx, binary, content);
+                ctx.channel().close();
+            }
+        };
+        EmbeddedChannel one = started(closing);
+        one.writeInbound(Unpooled.wrappedBuffer(concat(clientFrame(0x1, true, "40".getBytes(StandardCharsets.US_ASCII)),
+                clientFrame(0x1, true, "4after".getBytes(StandardCharsets.US_ASCII)))));
+        one.checkException();
+        assertEquals(List.of("text:40"), closing.received);
+        assertTrue(closing.closed);
+        one.finishAndReleaseAll();
+    }
+
+    @Test
     void theConnectionGoingTellsTheEngine() {
         receive(clientFrame(0x1, false, "4he".getBytes(StandardCharsets.US_ASCII)));
         channel.close();
@@ -224,7 +243,7 @@ class WebSocketCodecTest {
         return both;
     }
 
-    private static final class Recorder extends WebSocketMessageHandler {
+    private static class Recorder extends WebSocketMessageHandler {
         final List<String> received = new ArrayList<>();
         boolean closed;
         String failure;
