@@ -21,6 +21,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.util.ReferenceCountUtil;
+import io.switchboard.testsupport.ClientFrames;
 
 /** The one-handler websocket codec against frames as a client (or an attacker) sends them, without a socket. */
 class WebSocketCodecTest {
@@ -219,21 +220,7 @@ class WebSocketCodecTest {
 
     /** A frame as a client sends it: masked with a mask that changes every byte. */
     static byte[] clientFrame(int opcodeAndBits, boolean fin, byte[] payload) {
-        byte[] mask = {0x37, (byte) 0xFA, 0x21, 0x3D};
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        out.write((fin ? 0x80 : 0) | opcodeAndBits);
-        if (payload.length < 126) {
-            out.write(0x80 | payload.length);
-        } else {
-            out.write(0x80 | 126);
-            out.write(payload.length >>> 8);
-            out.write(payload.length & 0xFF);
-        }
-        out.writeBytes(mask);
-        for (int i = 0; i < payload.length; i++) {
-            out.write(payload[i] ^ mask[i % 4]);
-        }
-        return out.toByteArray();
+        return ClientFrames.masked((fin ? 0x80 : 0) | opcodeAndBits, payload, new byte[] {0x37, (byte) 0xFA, 0x21, 0x3D});
     }
 
     private static byte[] concat(byte[] a, byte[] b) {

@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ThreadLocalRandom;
 
+import io.switchboard.testsupport.ClientFrames;
+
 /**
  * A websocket client on a plain blocking socket, with nothing between the test and the TCP connection: it reads only
  * when told to, so a test can make it stop reading and let the server's output pile up in its receive window.
@@ -139,23 +141,9 @@ final class RawWebSocket implements AutoCloseable {
 
     /** Sends a text message in one masked frame, as clients must. */
     void sendText(String text) throws IOException {
-        byte[] payload = text.getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream frame = new ByteArrayOutputStream(payload.length + 8);
-        frame.write(0x80 | OPCODE_TEXT);
-        if (payload.length < 126) {
-            frame.write(0x80 | payload.length);
-        } else {
-            frame.write(0x80 | 126);
-            frame.write(payload.length >>> 8);
-            frame.write(payload.length & 0xff);
-        }
         byte[] mask = new byte[4];
         ThreadLocalRandom.current().nextBytes(mask);
-        frame.write(mask);
-        for (int i = 0; i < payload.length; i++) {
-            frame.write(payload[i] ^ mask[i % 4]);
-        }
-        out.write(frame.toByteArray());
+        out.write(ClientFrames.masked(0x80 | OPCODE_TEXT, text.getBytes(StandardCharsets.UTF_8), mask));
         out.flush();
     }
 
