@@ -3,7 +3,6 @@ package io.switchboard.server.ratelimit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.LongSupplier;
 
 import io.switchboard.engine.EngineError;
 import io.switchboard.engine.EngineObserver;
@@ -18,18 +17,16 @@ import io.switchboard.engine.HandshakeRequest;
  */
 final class Connections {
     private final RateLimitSettings settings;
-    private final LongSupplier clock;
     private final ConcurrentHashMap<String, Budget> bySession = new ConcurrentHashMap<>();
 
-    Connections(RateLimitSettings settings, LongSupplier clock) {
+    Connections(RateLimitSettings settings) {
         this.settings = settings;
-        this.clock = clock;
     }
 
     /** The budget of the connection with this Engine.IO session id. */
     Budget of(String sessionId) {
         Budget budget = bySession.get(sessionId);
-        return budget != null ? budget : bySession.computeIfAbsent(sessionId, id -> new Budget(clock.getAsLong()));
+        return budget != null ? budget : bySession.computeIfAbsent(sessionId, id -> new Budget());
     }
 
     /** Connections with a budget (for tests). */
@@ -61,14 +58,19 @@ final class Connections {
          */
         private TokenBucket events;
         private Map<String, TokenBucket> perEvent;   // created on the first event with its own limit
-        private final TokenBucket connects;
+        /*
+         * The CONNECT bucket is made at the second CONNECT: a full bucket always has the first one's token, so
+         * until then the time of that first CONNECT is all there is to keep (every connection makes one, few more).
+         */
+        private TokenBucket connects;
+        private long firstConnectAt;
+        private boolean connectedOnce;
         private TokenBucket authFailures;
         int violations;
         long windowStart;
         boolean closing;
 
-        private Budget(long now) {
-            this.connects = bucket(settings.connects(), now);
+        private Budget() {
         }
 
         private static TokenBucket bucket(RateLimitSettings.Limit limit, long now) {
@@ -97,6 +99,19 @@ final class Connections {
 
         /** Takes a CONNECT token: 0 when there was one, else the nanoseconds until there is. */
         synchronized long takeConnect(long now) {
+            RateLimitSettings.Limit limit = settings.connects();
+            if (connects == null && limit != null && !connectedOnce && limit.burst() >= 1) {
+                connectedOnce = true;
+                firstConnectAt = now;
+                return 0;
+            }
+            if (connects == null && limit != null) {
+                // the bucket as it would be had it been made full and drawn on at the first CONNECT
+                connects = bucket(limit, connectedOnce ? firstConnectAt : now);
+                if (connectedOnce) {
+                    connects.tryTake(firstConnectAt);
+                }
+            }
             return take(connects, now);
         }
 

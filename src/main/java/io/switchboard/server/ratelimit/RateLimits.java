@@ -47,7 +47,7 @@ public final class RateLimits {
         this.onLimitedEvent = onLimitedEvent;
         this.onRefusal = onRefusal;
         boolean on = settings.enabled();
-        this.connections = new Connections(settings, clock);
+        this.connections = new Connections(settings);
         this.users = on && settings.userEvents() != null ? new KeyedBuckets(settings.userEvents(), clock) : null;
         this.addressConnects = on && settings.connectsPerAddress() != null
                 ? new KeyedBuckets(settings.connectsPerAddress(), clock) : null;

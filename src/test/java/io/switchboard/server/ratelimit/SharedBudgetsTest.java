@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
@@ -43,6 +45,23 @@ class SharedBudgetsTest {
         Cooldowns off = new Cooldowns(0, now::get);
         off.start("u:x");
         assertEquals(0, off.remaining("u:x"));
+    }
+
+    @Test
+    void aConnectionsConnectBudgetFromItsFirstConnectOn() {
+        RateLimitSettings.Limit limit = new RateLimitSettings.Limit(1, 2);
+        RateLimitSettings settings = new RateLimitSettings(true, new RateLimitSettings.Limit(10, 10), Map.of(),
+                Set.of(), 0, 0, 0, 0, null, limit, null, null, null, 0);
+        Connections.Budget budget = new Connections(settings).of("sid");
+        // the same CONNECTs against a bucket made full at the first of them
+        TokenBucket reference = new TokenBucket(1, 2, 5 * SECOND);
+        long[] times = {5 * SECOND, 5 * SECOND + 1, 5 * SECOND + 2, 6 * SECOND, 6 * SECOND + 1, 9 * SECOND,
+            9 * SECOND, 9 * SECOND, 9 * SECOND};
+        for (long t : times) {
+            long expected = reference.tryTake(t) ? 0 : Math.max(1, reference.nanosUntilToken(t));
+            assertEquals(expected, budget.takeConnect(t), "at " + t);
+        }
+        assertTrue(budget.takeConnect(9 * SECOND) > 0, "the burst is two");
     }
 
     @Test
