@@ -372,9 +372,9 @@ final class EngineHttpHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     /**
      * Answers the upgrade and puts the websocket's handlers in place of the HTTP ones; {@code answered} runs when the
-     * answer is written, and only then does the websocket start reading. Without compression the websocket is one handler,
-     * {@link WebSocketCodec}, and the answer is written as bytes below the HTTP codec. With per-message deflate,
-     * Netty's handshaker, decoders and aggregator: its compression handler negotiates the extension on the
+     * answer is written, and only then does the websocket start reading. Without compression the websocket is one
+     * handler, {@link WebSocketCodec}, and the answer is written as bytes below the HTTP codec. With per-message
+     * deflate, Netty's handshaker, decoders and aggregator: its compression handler negotiates the extension on the
      * handshaker's answer.
      */
     private void upgrade(ChannelHandlerContext ctx, FullHttpRequest req, WebSocketMessageHandler messages,

@@ -231,13 +231,13 @@ final class WebSocketCodec extends ByteToMessageDecoder implements ChannelOutbou
         messages.failed(reason);
     }
 
-    /** A frame the engine did not prebuild, as bytes; {@code payload} is released. */
+    /**
+     * A frame the engine did not prebuild: its header in front of the payload, which is not copied (a relayed
+     * session's frames all come this way); the payload is released with the frame.
+     */
     private static ByteBuf encode(int opcode, boolean fin, ByteBuf payload) {
-        try {
-            return Unpooled.wrappedBuffer(WebSocketFrames.frame(opcode, fin, ByteBufUtil.getBytes(payload)));
-        } finally {
-            payload.release();
-        }
+        byte[] header = WebSocketFrames.header(opcode, fin, payload.readableBytes());
+        return Unpooled.wrappedBuffer(Unpooled.wrappedBuffer(header), payload);
     }
 
     private static int opcode(WebSocketFrame frame) {

@@ -33,10 +33,25 @@ final class WebSocketFrames {
         return frame;
     }
 
+    /** Only the header of a frame with this payload length, for a payload that is already in a buffer. */
+    static byte[] header(int opcode, boolean fin, int length) {
+        byte[] header = new byte[headerLength(length)];
+        writeHeader(header, opcode, fin, length);
+        return header;
+    }
+
     /** A frame of this payload length with its header written and the payload left for the caller. */
     private static byte[] withHeader(int opcode, boolean fin, int length) {
-        int headerLength = length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
-        byte[] frame = new byte[headerLength + length];
+        byte[] frame = new byte[headerLength(length) + length];
+        writeHeader(frame, opcode, fin, length);
+        return frame;
+    }
+
+    private static int headerLength(int length) {
+        return length < 126 ? 2 : length <= 0xFFFF ? 4 : 10;
+    }
+
+    private static void writeHeader(byte[] frame, int opcode, boolean fin, int length) {
         frame[0] = (byte) ((fin ? FIN : 0) | opcode);
         if (length < 126) {
             frame[1] = (byte) length;
@@ -51,6 +66,5 @@ final class WebSocketFrames {
                 frame[2 + i] = (byte) (value >>> (56 - 8 * i));
             }
         }
-        return frame;
     }
 }

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 import io.switchboard.server.rooms.RoomNames;
 
@@ -18,6 +19,8 @@ public record Identity(String userId, String name, List<String> orgs, Set<String
 
     /** The key of the claims in {@code socket.data()}. */
     public static final String DATA_KEY = "user";
+    /** Compiled once: the room and presence handlers read a socket's identity at each of its events. */
+    private static final Pattern ROLE_SEPARATORS = Pattern.compile("[\\s,]+");
 
     public static Identity anonymous() {
         return ANONYMOUS;
@@ -28,7 +31,7 @@ public record Identity(String userId, String name, List<String> orgs, Set<String
         List<String> displayNames = values(claims, names.name());
         Set<String> roles = new LinkedHashSet<>();
         for (String role : values(claims, names.roles())) {
-            for (String part : role.split("[\\s,]+")) {
+            for (String part : ROLE_SEPARATORS.split(role)) {
                 if (!part.isEmpty()) {
                     roles.add(part);
                 }
