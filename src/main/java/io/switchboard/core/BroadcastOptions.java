@@ -9,6 +9,12 @@ public record BroadcastOptions(Set<String> rooms, Set<String> except, BroadcastF
         except = Set.copyOf(except);
     }
 
+    /** Whether a packet sent with these options went to a socket in these rooms (its own among them). */
+    public boolean reaches(Set<String> socketRooms) {
+        return (rooms.isEmpty() || RoomSelection.anyIn(rooms, socketRooms))
+                && !RoomSelection.anyIn(except, socketRooms);
+    }
+
     public static BroadcastOptions all() {
         return new BroadcastOptions(Set.of(), Set.of(), BroadcastFlags.DEFAULT);
     }

@@ -65,7 +65,7 @@ public class InMemoryAdapter implements Adapter {
         Socket socket = namespace.localSocket(socketId);
         // made at the socket's first room (its own, at connect), so that broadcasts to everyone go to its loop
         LoopRooms index = indexOf(socket);
-        Set<String> mine = null;
+        Set<String> mine = socketRooms.get(socketId);
         for (String room : newRooms) {
             if (socket != null && room.equals(socketId)) {
                 // held as a flag on the socket: every socket is in that room, and an entry per socket for it would
@@ -73,13 +73,14 @@ public class InMemoryAdapter implements Adapter {
                 socket.inOwnRoom(true);
                 continue;
             }
-            if (mine == null) {
-                mine = socketRooms.computeIfAbsent(socketId, id -> ConcurrentHashMap.newKeySet(4));
+            if (mine != null && mine.contains(room)) {
+                continue;
             }
-            if (mine.add(room)) {
-                index.add(room, socketId, socket != null ? socket : UNRESOLVED);
-                namespace.server().options().observer().roomJoined(namespace.name(), room, socketId);
-            }
+            room = nameOf(room, index);
+            mine = RoomSet.plus(mine, room);
+            socketRooms.put(socketId, mine);
+            index.add(room, socketId, socket != null ? socket : UNRESOLVED);
+            namespace.server().options().observer().roomJoined(namespace.name(), room, socketId);
         }
     }
 
@@ -90,10 +91,15 @@ public class InMemoryAdapter implements Adapter {
             socket.inOwnRoom(false);
         }
         Set<String> mine = socketRooms.get(socketId);
-        if (mine != null && mine.remove(room)) {
+        if (mine != null && mine.contains(room)) {
+            Set<String> rest = RoomSet.minus(mine, room);
+            if (rest == null) {
+                socketRooms.remove(socketId);
+            } else if (rest != mine) {
+                socketRooms.put(socketId, rest);
+            }
             removeMember(socket, room, socketId);
             namespace.server().options().observer().roomLeft(namespace.name(), room, socketId);
-            socketRooms.computeIfPresent(socketId, (id, set) -> set.isEmpty() ? null : set);
         }
     }
 
@@ -112,6 +118,50 @@ public class InMemoryAdapter implements Adapter {
             removeMember(socket, room, socketId);
             observer.roomLeft(namespace.name(), room, socketId);
         }
+    }
+
+    /**
+     * The string the index already names this room by (this loop's first, then any other's), so that every member
+     * and logged broadcast shares one; the given one for a room new here.
+     */
+    private String nameOf(String room, LoopRooms first) {
+        String name = first.nameOf(room);
+        if (name != null) {
+            return name;
+        }
+        for (LoopRooms index : loops.values()) {
+            name = index.nameOf(room);
+            if (name != null) {
+                return name;
+            }
+        }
+        name = unresolved.nameOf(room);
+        return name != null ? name : room;
+    }
+
+    /** The options with the rooms named as the index names them: what the recovery log keeps for its window. */
+    private BroadcastOptions withIndexNames(BroadcastOptions opts) {
+        if (opts.rooms().isEmpty() && opts.except().isEmpty()) {
+            return opts;
+        }
+        Set<String> rooms = withIndexNames(opts.rooms());
+        Set<String> except = withIndexNames(opts.except());
+        return rooms == opts.rooms() && except == opts.except() ? opts
+                : new BroadcastOptions(rooms, except, opts.flags());
+    }
+
+    private Set<String> withIndexNames(Set<String> rooms) {
+        if (rooms.isEmpty()) {
+            return rooms;
+        }
+        List<String> named = new ArrayList<>(rooms.size());
+        boolean changed = false;
+        for (String room : rooms) {
+            String name = nameOf(room, unresolved);
+            changed |= name != room;
+            named.add(name);
+        }
+        return changed ? Set.copyOf(named) : rooms;
     }
 
     private void removeMember(Socket socket, String room, String socketId) {
@@ -288,7 +338,7 @@ public class InMemoryAdapter implements Adapter {
         }
         Set<String> seen = opts.rooms().size() > 1 ? new HashSet<>() : null;
         for (String room : opts.rooms()) {
-            Map<String, Object> members = index.rooms.get(room);
+            LoopRooms.Members members = index.rooms.get(room);
             if (members != null) {
                 for (Map.Entry<String, Object> member : members.entrySet()) {
                     String id = member.getKey();
@@ -315,7 +365,7 @@ public class InMemoryAdapter implements Adapter {
         }
         Set<String> ids = new HashSet<>();
         for (String room : except) {
-            Map<String, Object> members = index.rooms.get(room);
+            LoopRooms.Members members = index.rooms.get(room);
             if (members != null) {
                 ids.addAll(members.keySet());
             }
@@ -377,7 +427,7 @@ public class InMemoryAdapter implements Adapter {
             return null;
         }
         ArrayNode data = (ArrayNode) packet.data();
-        return () -> data.add(store.append(data, opts));
+        return () -> data.add(store.append(data, withIndexNames(opts)));
     }
 
     /**

@@ -31,18 +31,27 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
      * every packet of the window, 50,000 room announcements at 10,000 clients), the tree itself when they hold
      * binary, which text would not keep. Read back only when a client recovers.
      */
-    private record Entry(long seq, byte[] json, ArrayNode tree, BroadcastOptions opts, long at) {
-        static Entry of(long seq, ArrayNode eventData, String offset, BroadcastOptions opts, long at) {
+    private record Entry(Object payload, Object rooms, Object except, long at) {
+        static Entry of(ArrayNode eventData, String offset, BroadcastOptions opts, long at) {
+            Object rooms = RoomSelection.compact(opts.rooms());
+            Object except = RoomSelection.compact(opts.except());
             if (!containsBinary(eventData, 0)) {
                 try {
-                    return new Entry(seq, withOffset(JSON.writeValueAsBytes(eventData), offset), null, opts, at);
+                    byte[] json = withOffset(JSON.writeValueAsBytes(eventData), offset);
+                    return new Entry(json, rooms, except, at);
                 } catch (JsonProcessingException e) {
                     // a value Jackson cannot write as text: kept whole
                 }
             }
             ArrayNode stored = eventData.deepCopy();
             stored.add(offset);
-            return new Entry(seq, null, stored, opts, at);
+            return new Entry(stored, rooms, except, at);
+        }
+
+        /** Whether the packet went to a socket in these rooms. */
+        boolean reached(Set<String> socketRooms) {
+            return (rooms == null || RoomSelection.anyIn(rooms, socketRooms))
+                    && (except == null || !RoomSelection.anyIn(except, socketRooms));
         }
 
         /** The array's text with the offset (base 36: nothing to escape) as its last element. */
@@ -53,12 +62,13 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
             return joined;
         }
 
+        /** The arguments: the text, or the tree kept when they hold binary. */
         ArrayNode data() {
-            if (tree != null) {
+            if (payload instanceof ArrayNode tree) {
                 return tree;
             }
             try {
-                return (ArrayNode) JSON.readTree(json);
+                return (ArrayNode) JSON.readTree((byte[]) payload);
             } catch (IOException e) {
                 throw new UncheckedIOException("the log's own JSON", e);
             }
@@ -104,7 +114,7 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
         trim(now);
         long seq = nextSeq++;
         String offset = Long.toString(seq, 36);
-        log.addLast(Entry.of(seq, eventData, offset, opts, now));
+        log.addLast(Entry.of(eventData, offset, opts, now));
         return offset;
     }
 
@@ -134,7 +144,7 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
         }
         trim(now);
         // the log must still hold the packet right after the offset, or something may have been lost
-        long oldest = log.isEmpty() ? nextSeq : log.peekFirst().seq;
+        long oldest = oldestSeq();
         if (after + 1 < oldest || after >= nextSeq) {
             return CompletableFuture.completedFuture(null);
         }
@@ -155,19 +165,21 @@ public final class InMemoryRecoveryStore implements RecoveryStore {
     /** The logged packets after that sequence number that these rooms selected, oldest first. */
     private synchronized List<ArrayNode> since(long after, Set<String> rooms) {
         List<ArrayNode> missed = new ArrayList<>();
+        long seq = oldestSeq();
         for (Entry entry : log) {
-            if (entry.seq > after && includes(rooms, entry.opts)) {
+            if (seq++ > after && entry.reached(rooms)) {
                 missed.add(entry.data());
             }
         }
         return missed;
     }
 
-    /** Whether a packet sent with these options went to a socket in these rooms. */
-    static boolean includes(Set<String> rooms, BroadcastOptions opts) {
-        boolean included = opts.rooms().isEmpty() || rooms.stream().anyMatch(opts.rooms()::contains);
-        boolean excluded = rooms.stream().anyMatch(opts.except()::contains);
-        return included && !excluded;
+    /**
+     * The sequence number of the log's first entry: each append takes the next number and trimming takes from the
+     * front only, so the log holds the numbers up to the last one taken without a gap (and no entry keeps its own).
+     */
+    private long oldestSeq() {
+        return nextSeq - log.size();
     }
 
     private static long parse(String offset) {

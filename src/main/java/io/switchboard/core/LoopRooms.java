@@ -14,7 +14,21 @@ import io.switchboard.engine.SessionLoop;
 final class LoopRooms {
     /** Null for the index of ids joined while no such socket is here, which no broadcast selects. */
     final SessionLoop loop;
-    final Map<String, Map<String, Object>> rooms = new ConcurrentHashMap<>();
+    final Map<String, Members> rooms = new ConcurrentHashMap<>();
+
+    /**
+     * A room's members, with the name it was made under: every later join and logged broadcast names the room by
+     * that one string, not by the copy each event's arguments bring (64 bytes a join, kept as long as the
+     * membership, and in the recovery log as long as its window).
+     */
+    static final class Members extends ConcurrentHashMap<String, Object> {
+        final String name;
+
+        Members(String name) {
+            super(4);
+            this.name = name;
+        }
+    }
 
     LoopRooms(SessionLoop loop) {
         this.loop = loop;
@@ -22,7 +36,7 @@ final class LoopRooms {
 
     void add(String room, String socketId, Object member) {
         rooms.compute(room, (r, members) -> {
-            Map<String, Object> map = members == null ? new ConcurrentHashMap<>(4) : members;
+            Members map = members == null ? new Members(r) : members;
             map.put(socketId, member);
             return map;
         });
@@ -38,5 +52,11 @@ final class LoopRooms {
     int size(String room) {
         Map<String, Object> members = rooms.get(room);
         return members == null ? 0 : members.size();
+    }
+
+    /** The string this index names the room by, or null when it has no such room. */
+    String nameOf(String room) {
+        Members members = rooms.get(room);
+        return members == null ? null : members.name;
     }
 }

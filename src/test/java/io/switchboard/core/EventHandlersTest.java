@@ -1,6 +1,7 @@
 package io.switchboard.core;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.util.ArrayList;
@@ -41,5 +42,23 @@ class EventHandlersTest {
         assertEquals(List.of(a, c, a), of(before, "chat"), "a dispatch under way walks what it read");
         assertSame(after, after.without("typing", a), "nothing to remove: the same set");
         assertSame(EventHandlers.NONE, EventHandlers.NONE.with("x", a).without("x", a));
+    }
+
+    @Test
+    void socketsRegisteringTheSameHandlersInTheSameOrderShareOneSet() {
+        EventHandler join = e -> { };
+        EventHandler leave = e -> { };
+        EventHandlers first = EventHandlers.NONE.with("join-room", join).with("leave-room", leave);
+        EventHandlers second = EventHandlers.NONE.with("join-room", join).with("leave-room", leave);
+        assertSame(first, second);
+        assertEquals(List.of(join), of(second, "join-room"));
+        assertEquals(List.of(leave), of(second, "leave-room"));
+
+        EventHandler own = e -> { };
+        EventHandlers third = EventHandlers.NONE.with("join-room", join).with("leave-room", own);
+        assertNotSame(first, third, "another handler: a set of its own");
+        assertEquals(List.of(own), of(third, "leave-room"));
+        assertEquals(List.of(leave), of(first, "leave-room"), "the shared set is not changed by it");
+        assertNotSame(first, EventHandlers.NONE.with("join-room", join).with("other", leave), "another event");
     }
 }

@@ -2,6 +2,7 @@ package io.switchboard.core;
 
 import static io.switchboard.javaclient.Fixture.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -47,6 +48,26 @@ class InMemoryAdapterTest {
             assertEquals(Set.of("a", "b"), adapter.socketRooms("s1"));
             assertEquals(Set.of("b"), adapter.socketRooms("s2"));
             assertEquals(Set.of("a", "b"), await(adapter.allRooms()));
+        }
+
+        @Test
+        void everyMemberNamesARoomByTheStringItWasMadeUnder() {
+            // each event's arguments bring their own copy of the name: kept per member, they would cost 64 bytes a join
+            String made = new String("chat:lobby");
+            adapter.addAll("s1", Set.of(made));
+            adapter.addAll("s2", Set.of(new String("chat:lobby")));
+            adapter.addAll("s2", Set.of(new String("chat:other")));
+
+            Map<String, Set<String>> index = ((InMemoryAdapter) adapter).roomsIndex();
+            assertSame(made, one(index.get("socketRooms:s1")));
+            assertSame(made, index.get("socketRooms:s2").stream().filter("chat:lobby"::equals).findFirst().orElseThrow());
+            assertEquals(Set.of("s1", "s2"), index.get("chat:lobby"));
+            assertEquals(Set.of("chat:lobby", "chat:other"), adapter.socketRooms("s2"));
+        }
+
+        private static String one(Set<String> set) {
+            assertEquals(1, set.size());
+            return set.iterator().next();
         }
 
         @Test

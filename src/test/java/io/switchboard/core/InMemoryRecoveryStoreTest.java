@@ -90,6 +90,20 @@ class InMemoryRecoveryStoreTest {
     }
 
     @Test
+    void packetsForSeveralRoomsOrLeavingSeveralOutAreSelectedAsTheyWereSent() {
+        String start = append("x", 0, to());
+        append("either", 1, to("sport", "news"));
+        append("neither", 2, to("sport", "weather"));
+        append("all-but-two", 3, new BroadcastOptions(Set.of(), Set.of("weather", "news"), BroadcastFlags.DEFAULT));
+        append("all-but-others", 4, new BroadcastOptions(Set.of(), Set.of("weather", "sport"), BroadcastFlags.DEFAULT));
+        append("room-less-one", 5, new BroadcastOptions(Set.of("news"), Set.of("sid-p"), BroadcastFlags.DEFAULT));
+        save("p", Set.of("sid-p", "news"), start);
+
+        List<String> names = restore("p", start).missedPackets().stream().map(p -> p.get(0).asText()).toList();
+        assertEquals(List.of("either", "all-but-others"), names);
+    }
+
+    @Test
     void aClientWithoutOffsetGetsEverythingSinceItConnected() {
         append("before", 0, to());
         String head = store.head();

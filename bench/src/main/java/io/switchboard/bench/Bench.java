@@ -140,6 +140,11 @@ public final class Bench {
         return args.dbl("fixed-s", smoke ? 1.5 : 5);
     }
 
+    /** Seconds at the fixed rate before its measurement: the closed loop's aftermath settles for every server. */
+    private double fixedSettle() {
+        return args.dbl("fixed-settle-s", smoke ? 1 : 8);
+    }
+
     private double fixedRate() {
         return args.dbl("fixed-rate", 20_000);
     }
@@ -486,12 +491,13 @@ public final class Bench {
             "--src", nextSources(), "--threads", "2", "--concurrency", "128", "--server-pids", pids,
             "--window", Integer.toString(window()), "--warmup-s", Double.toString(warmup()),
             "--measure-s", Double.toString(measure()), "--fixed-rate", Double.toString(fixedRate()),
-            "--fixed-s", Double.toString(fixedSeconds()), "--payload", "64",
+            "--fixed-settle-s", Double.toString(fixedSettle()), "--fixed-s", Double.toString(fixedSeconds()),
+            "--payload", "64",
             "--connect-timeout-s", "60", "--max-s", Long.toString(fanoutBound(clients))};
     }
 
     private long fanoutBound(int clients) {
-        return (long) (90 + clients / 200 + warmup() + measure() + fixedSeconds() + 1 + 20);
+        return (long) (90 + clients / 200 + warmup() + measure() + fixedSettle() + fixedSeconds() + 20);
     }
 
     private Map<String, Double> fanout(String server, int clients, String name, int run) throws Exception {
@@ -986,6 +992,7 @@ public final class Bench {
         m.put("measure_s", measure());
         m.put("fixed_rate_deliveries_per_s", fixedRate());
         m.put("fixed_s", fixedSeconds());
+        m.put("fixed_settle_s", fixedSettle());
         m.put("note", System.getProperty("bench.note", ""));
         return m;
     }

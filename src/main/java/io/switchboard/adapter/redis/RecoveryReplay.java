@@ -117,7 +117,7 @@ final class RecoveryReplay {
             positions.put(entry.origin, entry.id);
             BroadcastOptions opts = new BroadcastOptions(strings(entry.body.get(ROOMS)),
                     strings(entry.body.get(EXCEPT)), BroadcastFlags.DEFAULT);
-            if (includes(rooms, opts)) {
+            if (opts.reaches(rooms)) {
                 ArrayNode data = (ArrayNode) MsgPack.decode(entry.body.get(DATA));
                 data.add(new RecoveryOffset(from.since(), entry.origin, new LinkedHashMap<>(positions)).format());
                 selected.add(entry);
@@ -169,12 +169,6 @@ final class RecoveryReplay {
                     select(missed, rooms, from, new ArrayList<>(), packets);
                     packets.forEach(deliver);
                 });
-    }
-
-    private static boolean includes(Set<String> rooms, BroadcastOptions opts) {
-        boolean included = opts.rooms().isEmpty() || rooms.stream().anyMatch(opts.rooms()::contains);
-        boolean excluded = rooms.stream().anyMatch(opts.except()::contains);
-        return included && !excluded;
     }
 
     private static Set<String> strings(byte[] raw) {

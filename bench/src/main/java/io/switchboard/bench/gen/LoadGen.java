@@ -55,7 +55,7 @@ import org.HdrHistogram.Recorder;
  * --join-event E --room-prefix P   the event that joins a room and the rooms' names (default: join, room-)
  * --parser default|msgpack  how Socket.IO packets are framed: the default parser's text frames, or
  *                           socket.io-msgpack-parser's one msgpack map per packet in a binary frame (default: default)
- * fanout: --warmup-s --measure-s --window W --fixed-rate deliveries/s --fixed-s --payload bytes
+ * fanout: --warmup-s --measure-s --window W --fixed-rate deliveries/s --fixed-settle-s --fixed-s --payload bytes
  * echo:   --warmup-s --measure-s --payload bytes
  * </pre>
  *
@@ -490,7 +490,9 @@ public final class LoadGen {
                     k[0]++;
                 }
             }, 20_000_000L, Math.min(period, 5_000_000L), TimeUnit.NANOSECONDS);
-            sleepSeconds(1); // settle at the new rate
+            // settle at the new rate: what the closed loop's burst left (its garbage, a runtime giving memory back,
+            // code compiled for the other rate) is paid here, not counted as the fixed rate's cost
+            sleepSeconds(args.dbl("fixed-settle-s", 1));
             Snapshot f0 = snapshot();
             latency.reset();
             sleepSeconds(fixedSeconds);
