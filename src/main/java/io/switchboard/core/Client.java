@@ -195,11 +195,11 @@ final class Client implements SessionListener {
         Handshake handshake = Handshake.of(session.request(), auth);
         if (protocol4) {
             // its socket id is the client's own (the engine's id, after the namespace); no recovery in protocol 4
-            namespace.add(this, new Socket(Protocol4.socketId(name, session.id()), null, namespace, this, handshake));
+            namespace.add(this, new Socket(Protocol4.socketId(name, session.id()), false, namespace, this, handshake));
             return;
         }
         if (server.options().connectionStateRecovery() == null) {
-            namespace.add(this, new Socket(server.newSocketId(), null, namespace, this, handshake));
+            namespace.add(this, new Socket(server.newSocketId(), false, namespace, this, handshake));
             return;
         }
         String pid = auth != null && auth.path("pid").isTextual() ? auth.get("pid").asText() : null;
@@ -234,7 +234,7 @@ final class Client implements SessionListener {
         if (!isOpen()) {
             return;
         }
-        namespace.add(this, new Socket(server.newSocketId(), server.newSocketId(), namespace, this, handshake));
+        namespace.add(this, new Socket(server.newSocketId(), true, namespace, this, handshake));
     }
 
     private void refuseConnect(String namespace, String message) {

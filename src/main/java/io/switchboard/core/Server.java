@@ -48,6 +48,7 @@ public final class Server implements AutoCloseable {
     private final MsgpackEncoder msgpackEncoder;
     private final MsgpackDecoder msgpackDecoder;
     private final SessionIds socketIds = new SessionIds();
+    private final PrivateIds privateIds = new PrivateIds();
     private final Map<String, Namespace> namespaces = new ConcurrentHashMap<>();
     /** Live namespaces, static and dynamic, against {@link ServerOptions#maxNamespaces()}. */
     private final AtomicInteger namespaceCount = new AtomicInteger();
@@ -378,6 +379,10 @@ public final class Server implements AutoCloseable {
 
     String newSocketId() {
         return socketIds.next();
+    }
+
+    PrivateIds privateIds() {
+        return privateIds;
     }
 
     /**

@@ -59,6 +59,12 @@ public final class Socket {
     /** Made on first use (most sockets never carry data); {@link #data()} makes it. */
     private volatile SocketData data;
     /** The private session id that lets this socket be recovered; null when recovery is off. */
+    /**
+     * Whether this socket has a private id (recovery is on); {@link #pid} then names it only for a socket taken back
+     * from a saved session: a new socket's is derived from its id when asked ({@link PrivateIds}), which it is once
+     * at the CONNECT reply and once when it goes, so no connection keeps one (64 bytes).
+     */
+    private final boolean recoverable;
     private final String pid;
     private final boolean recovered;
     /** Where the recovery log stood when this socket first connected. */
@@ -94,9 +100,10 @@ public final class Socket {
     /** For a recovered socket whose store needs it: what it missed, settled once it is back in its rooms. */
     private SessionState.CatchUp catchUp;
 
-    Socket(String id, String pid, Namespace namespace, Client client, Handshake handshake) {
+    Socket(String id, boolean recoverable, Namespace namespace, Client client, Handshake handshake) {
         this.id = id;
-        this.pid = pid;
+        this.recoverable = recoverable;
+        this.pid = null;
         this.recovered = false;
         this.namespace = namespace;
         this.client = client;
@@ -108,6 +115,7 @@ public final class Socket {
     Socket(SessionState.Restored restored, Namespace namespace, Client client, Handshake handshake) {
         SessionState session = restored.session();
         this.id = session.sid();
+        this.recoverable = true;
         this.pid = session.pid();
         this.recovered = true;
         this.connectOffset = session.connectOffset();
@@ -189,8 +197,12 @@ public final class Socket {
         return recovered;
     }
 
+    /** The private id a client recovers this session with, or null when recovery is off. */
     String pid() {
-        return pid;
+        if (!recoverable) {
+            return null;
+        }
+        return pid != null ? pid : namespace.server().privateIds().of(id);
     }
 
     /**
@@ -710,7 +722,7 @@ public final class Socket {
      * tick (the official protocol suite) rely on it.
      */
     void onConnect(Packet connectReply) {
-        if (pid != null && connectOffset == null && !recovered) {
+        if (recoverable && connectOffset == null && !recovered) {
             // a new session: it will recover from where the log stands now, when it was accepted
             connectOffset = namespace.recovery().head();
         }
@@ -742,7 +754,7 @@ public final class Socket {
     private void stateChanged() {
         // before the CONNECT is accepted there is nothing to keep (onConnect saves what a middleware changed), and
         // asking for the store would make it for a CONNECT that may yet be refused
-        if (!connected || pid == null || stateSavePending || disconnected) {
+        if (!connected || !recoverable || stateSavePending || disconnected) {
             return;
         }
         RecoveryStore store = namespace.recovery();
@@ -760,7 +772,7 @@ public final class Socket {
 
     private SessionState sessionState() {
         SocketData current = data;
-        return new SessionState(id, pid, rooms(), current == null ? Map.of() : current.objectSnapshot(),
+        return new SessionState(id, pid(), rooms(), current == null ? Map.of() : current.objectSnapshot(),
                 connectOffset == null ? "" : connectOffset);
     }
 
@@ -920,13 +932,13 @@ public final class Socket {
         writeReply();
         releaseHeld();
         RecoveryStore store = namespace.recovery();
-        if (store != null && pid != null) {
+        if (store != null && recoverable) {
             try {
                 if (RECOVERABLE.contains(reason)) {
                     store.save(sessionState(),
                             namespace.server().options().connectionStateRecovery().maxDisconnectionDuration());
                 } else {
-                    store.forget(pid);
+                    store.forget(pid());
                 }
             } catch (RuntimeException e) {
                 // the cleanup below must run whatever the store did

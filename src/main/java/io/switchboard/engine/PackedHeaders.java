@@ -16,13 +16,15 @@ final class PackedHeaders {
     private PackedHeaders() {
     }
 
-    /** Packs headers in their order; a parsed HTTP/1.1 header value never holds a line break. */
-    static String pack(Iterable<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> headers) {
-        StringBuilder packed = new StringBuilder(256);
+    /**
+     * Packs headers in their order after {@code prefix} and a line break (the request's url: one string for both);
+     * a parsed HTTP/1.1 header value never holds a line break. The headers then start at {@code prefix.length() + 1}.
+     */
+    static String pack(String prefix,
+                       Iterable<? extends Map.Entry<? extends CharSequence, ? extends CharSequence>> headers) {
+        StringBuilder packed = new StringBuilder(prefix.length() + 256).append(prefix);
         for (Map.Entry<? extends CharSequence, ? extends CharSequence> header : headers) {
-            if (packed.length() > 0) {
-                packed.append('\n');
-            }
+            packed.append('\n');
             // char by char: no lower-cased copy of each name, no String of each of Netty's AsciiStrings
             CharSequence name = header.getKey();
             for (int i = 0, n = name.length(); i < n; i++) {
@@ -39,17 +41,17 @@ final class PackedHeaders {
         return packed.toString();
     }
 
-    static String pack(Map<String, List<String>> headers) {
+    static String pack(String prefix, Map<String, List<String>> headers) {
         List<Map.Entry<String, String>> lines = new ArrayList<>();
         headers.forEach((name, values) -> values.forEach(value -> lines.add(Map.entry(name, value))));
-        return pack(lines);
+        return pack(prefix, lines);
     }
 
-    /** The first value of the header, or null; {@code name} in any case. */
-    static String first(String packed, String name) {
+    /** The first value of the header, or null; {@code name} in any case; the headers start at {@code from}. */
+    static String first(String packed, int from, String name) {
         String wanted = name.toLowerCase(Locale.ROOT);
         String[] found = new String[1];
-        forEachLine(packed, (start, colon, end) -> {
+        forEachLine(packed, from, (start, colon, end) -> {
             if (colon - start == wanted.length() && packed.startsWith(wanted, start)) {
                 found[0] = packed.substring(colon + 1, end);
                 return false;
@@ -60,9 +62,9 @@ final class PackedHeaders {
     }
 
     /** Every header, repeated ones as several values, in the order they came. */
-    static Map<String, List<String>> unpack(String packed) {
+    static Map<String, List<String>> unpack(String packed, int from) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
-        forEachLine(packed, (start, colon, end) -> {
+        forEachLine(packed, from, (start, colon, end) -> {
             headers.computeIfAbsent(packed.substring(start, colon), k -> new ArrayList<>(1))
                     .add(packed.substring(colon + 1, end));
             return true;
@@ -77,8 +79,8 @@ final class PackedHeaders {
         boolean visit(int start, int colon, int end);
     }
 
-    private static void forEachLine(String packed, LineVisitor visitor) {
-        int start = 0;
+    private static void forEachLine(String packed, int from, LineVisitor visitor) {
+        int start = from;
         int length = packed.length();
         while (start < length) {
             int end = packed.indexOf('\n', start);

@@ -29,6 +29,14 @@ final class Connections {
         return budget != null ? budget : bySession.computeIfAbsent(sessionId, id -> new Budget());
     }
 
+    /**
+     * The budget of an open connection, null once its session closed: an event still in flight then must not make
+     * a new one, which nothing would remove. Every socket's CONNECT made its connection's ({@link ConnectGuard}).
+     */
+    Budget existing(String sessionId) {
+        return bySession.get(sessionId);
+    }
+
     /** Connections with a budget (for tests). */
     int size() {
         return bySession.size();

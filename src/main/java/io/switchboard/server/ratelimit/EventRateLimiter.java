@@ -10,8 +10,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Rate limits on incoming events, as a connection handler that gives each socket a {@link PacketMiddleware} drawing
- * on its connection's budget (one per Engine.IO session, whatever namespaces it opens and closes) and on its user's
+ * Rate limits on incoming events, as a connection handler that gives each socket one shared {@link PacketMiddleware}
+ * drawing on its connection's budget (one per Engine.IO session, whatever namespaces it opens and closes) and on its user's
  * (over all their connections). An event over a limit is dropped before any handler runs: the client gets
  * {@code rate-limit} {event, retryAfter} (seconds) and, when it asked for an ack, the ack
  * {error: "rate limited", retryAfter}. After {@code maxViolations} drops within the window, the whole connection is
@@ -33,78 +33,75 @@ public final class EventRateLimiter implements Consumer<Socket> {
         this.settings = limits.settings();
     }
 
+    /** One for every socket: it finds the socket, its connection's budget and its user in the event. */
+    private final PacketMiddleware limiter = this::handle;
+
     @Override
     public void accept(Socket socket) {
         if (settings.enabled()) {
-            socket.use(new SocketLimiter(socket, limits.connections.of(socket.connectionId()),
-                    limits.userId(socket)));
+            socket.use(limiter);
         }
     }
 
-    /** Draws one socket's events from its connection's and user's budgets; used only on the socket's loop. */
-    private final class SocketLimiter implements PacketMiddleware {
-        private final Socket socket;
-        private final Connections.Budget budget;
-        private final String userId;
-
-        SocketLimiter(Socket socket, Connections.Budget budget, String userId) {
-            this.socket = socket;
-            this.budget = budget;
-            this.userId = userId;
-        }
-
-        @Override
-        public void handle(Event event, Consumer<Exception> next) {
-            String name = event.name();
-            if (settings.exempt().contains(name)) {
-                next.accept(null);
-                return;
-            }
-            long now = limits.now();
-            TokenBucket bucket = budget.events(name, now);
-            if (!bucket.tryTake(now)) {
-                // dropped: next is never called, so no handler sees the event
-                refuse(event, name, bucket.nanosUntilToken(now), now, Refusal.EVENT_RATE);
-                return;
-            }
-            if (userId != null && limits.users != null) {
-                long wait = limits.users.take(userId);
-                if (wait > 0) {
-                    refuse(event, name, wait, now, Refusal.USER_EVENT_RATE);
-                    return;
-                }
-            }
+    /** Draws one socket's event from its connection's and user's budgets; on the socket's loop. */
+    private void handle(Event event, Consumer<Exception> next) {
+        String name = event.name();
+        if (settings.exempt().contains(name)) {
             next.accept(null);
+            return;
         }
+        Socket socket = event.socket();
+        Connections.Budget budget = limits.connections.existing(socket.connectionId());
+        if (budget == null) {
+            return; // the connection has closed: no handler is owed the event
+        }
+        long now = limits.now();
+        TokenBucket bucket = budget.events(name, now);
+        if (!bucket.tryTake(now)) {
+            // dropped: next is never called, so no handler sees the event
+            refuse(socket, budget, event, name, bucket.nanosUntilToken(now), now, Refusal.EVENT_RATE);
+            return;
+        }
+        if (limits.users != null) {
+            String userId = limits.userId(socket);
+            long wait = userId == null ? 0 : limits.users.take(userId);
+            if (wait > 0) {
+                refuse(socket, budget, event, name, wait, now, Refusal.USER_EVENT_RATE);
+                return;
+            }
+        }
+        next.accept(null);
+    }
 
-        private void refuse(Event event, String name, long waitNanos, long now, String reason) {
-            if (budget.closing) {
-                return;
-            }
-            limits.limitedEvent(name);
-            limits.refused(reason);
-            double retryAfter = RateLimits.retryAfter(waitNanos);
-            if (event.wantsAck()) {
-                event.ack(Map.of("error", "rate limited", "retryAfter", retryAfter));
-            }
-            socket.emit(EVENT, Map.of("event", name, "retryAfter", retryAfter));
-            if (settings.maxViolations() <= 0) {
-                return;
-            }
-            long window = settings.violationWindowMillis() * 1_000_000L;
-            if (budget.violations == 0 || now - budget.windowStart > window) {
-                budget.violations = 0;
-                budget.windowStart = now;
-            }
-            budget.violations++;
-            if (budget.violations >= settings.maxViolations()) {
-                budget.closing = true;
-                log.info("connection of socket {} (user {}, {}) closed: {} events over the rate limit within {} ms",
-                        socket.id(), userId, socket.handshake().address(), budget.violations,
-                        settings.violationWindowMillis());
-                limits.cutOff(socket.handshake().address(), userId);
-                socket.disconnect(true);
-            }
+    private void refuse(Socket socket, Connections.Budget budget, Event event, String name, long waitNanos, long now,
+                        String reason) {
+        if (budget.closing) {
+            return;
+        }
+        limits.limitedEvent(name);
+        limits.refused(reason);
+        double retryAfter = RateLimits.retryAfter(waitNanos);
+        if (event.wantsAck()) {
+            event.ack(Map.of("error", "rate limited", "retryAfter", retryAfter));
+        }
+        socket.emit(EVENT, Map.of("event", name, "retryAfter", retryAfter));
+        if (settings.maxViolations() <= 0) {
+            return;
+        }
+        long window = settings.violationWindowMillis() * 1_000_000L;
+        if (budget.violations == 0 || now - budget.windowStart > window) {
+            budget.violations = 0;
+            budget.windowStart = now;
+        }
+        budget.violations++;
+        if (budget.violations >= settings.maxViolations()) {
+            budget.closing = true;
+            String userId = limits.userId(socket);
+            log.info("connection of socket {} (user {}, {}) closed: {} events over the rate limit within {} ms",
+                    socket.id(), userId, socket.handshake().address(), budget.violations,
+                    settings.violationWindowMillis());
+            limits.cutOff(socket.handshake().address(), userId);
+            socket.disconnect(true);
         }
     }
 }
