@@ -386,12 +386,13 @@ public final class Namespace {
         if (socket.client().protocol4()) {
             return Packet.connect(name, null);   // protocol 4: no payload, the client knows its id
         }
-        if (socket.pid() == null) {
+        String pid = socket.pid();
+        if (pid == null) {
             return Packet.connectReply(name, socket.id());
         }
         ObjectNode reply = JsonNodeFactory.instance.objectNode();
         reply.put("sid", socket.id());
-        reply.put("pid", socket.pid());
+        reply.put("pid", pid);
         return Packet.connect(name, reply);
     }
 
