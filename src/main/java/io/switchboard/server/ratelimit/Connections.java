@@ -30,8 +30,8 @@ final class Connections {
     }
 
     /**
-     * The budget of an open connection, null once its session closed: an event still in flight then must not make
-     * a new one, which nothing would remove. Every socket's CONNECT made its connection's ({@link ConnectGuard}).
+     * The budget of the connection, or null when none was made yet or its session closed: an event still in flight
+     * then must not make a new one, which nothing would remove.
      */
     Budget existing(String sessionId) {
         return bySession.get(sessionId);

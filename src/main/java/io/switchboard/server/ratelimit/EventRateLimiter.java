@@ -53,7 +53,11 @@ public final class EventRateLimiter implements Consumer<Socket> {
         Socket socket = event.socket();
         Connections.Budget budget = limits.connections.existing(socket.connectionId());
         if (budget == null) {
-            return; // the connection has closed: no handler is owed the event
+            if (!socket.connected()) {
+                return; // the connection has closed: no handler is owed the event, and no budget is made for it
+            }
+            // a namespace whose CONNECT passed no guard (the admin namespace's own key check): made at its first event
+            budget = limits.connections.of(socket.connectionId());
         }
         long now = limits.now();
         TokenBucket bucket = budget.events(name, now);
