@@ -76,7 +76,7 @@ public class InMemoryAdapter implements Adapter {
             if (mine != null && mine.contains(room)) {
                 continue;
             }
-            room = nameOf(room, index);
+            room = nameOf(room);
             mine = RoomSet.plus(mine, room);
             socketRooms.put(socketId, mine);
             index.add(room, socketId, socket != null ? socket : UNRESOLVED);
@@ -121,14 +121,11 @@ public class InMemoryAdapter implements Adapter {
     }
 
     /**
-     * The string the index already names this room by (this loop's first, then any other's), so that every member
-     * and logged broadcast shares one; the given one for a room new here.
+     * The string the index already names this room by (any loop's), so that every member and logged broadcast shares
+     * one; the given one for a room new here.
      */
-    private String nameOf(String room, LoopRooms first) {
-        String name = first.nameOf(room);
-        if (name != null) {
-            return name;
-        }
+    private String nameOf(String room) {
+        String name;
         for (LoopRooms index : loops.values()) {
             name = index.nameOf(room);
             if (name != null) {
@@ -157,7 +154,7 @@ public class InMemoryAdapter implements Adapter {
         List<String> named = new ArrayList<>(rooms.size());
         boolean changed = false;
         for (String room : rooms) {
-            String name = nameOf(room, unresolved);
+            String name = nameOf(room);
             changed |= name != room;
             named.add(name);
         }

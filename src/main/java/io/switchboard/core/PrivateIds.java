@@ -30,7 +30,8 @@ final class PrivateIds {
 
     String of(String socketId) {
         try {
-            // a Mac per call: it is asked twice in a socket's life, and a shared one would need a lock
+            // a Mac per call: it is asked at the CONNECT reply, when the socket goes and, with a store that keeps
+            // live sessions, at each saved change (one a loop turn at most); a shared one would need a lock
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(key);
             return ENCODER.encodeToString(Arrays.copyOf(mac.doFinal(socketId.getBytes(StandardCharsets.UTF_8)), BYTES));

@@ -58,7 +58,6 @@ public final class Socket {
     private final Handshake handshake;
     /** Made on first use (most sockets never carry data); {@link #data()} makes it. */
     private volatile SocketData data;
-    /** The private session id that lets this socket be recovered; null when recovery is off. */
     /**
      * Whether this socket has a private id (recovery is on); {@link #pid} then names it only for a socket taken back
      * from a saved session: a new socket's is derived from its id when asked ({@link PrivateIds}), which it is once

@@ -81,7 +81,7 @@ public final class HandshakeRequest {
 
     /** The first value of a query parameter, found without decoding the whole query: a handshake asks for one. */
     public String queryParam(String name) {
-        return QueryParams.first(url(), name);
+        return QueryParams.first(head, urlLength, name);
     }
 
     public String header(String name) {

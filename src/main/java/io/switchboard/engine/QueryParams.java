@@ -21,6 +21,12 @@ final class QueryParams {
         return values == null ? null : values.get(0);
     }
 
+    /** As {@link #first(String, String)} for the url that is the first {@code length} characters of {@code text}. */
+    static String first(String text, int length, String name) {
+        List<String> values = scan(text, length, name, true);
+        return values == null ? null : values.get(0);
+    }
+
     /** Every value of the parameter in order, or null when the query has none. */
     static List<String> all(String uri, String name) {
         return scan(uri, name, false);
@@ -33,12 +39,17 @@ final class QueryParams {
 
     /** With a null name it decodes every encoded part (for {@link #checkEncoding}) and finds nothing. */
     private static List<String> scan(String uri, String name, boolean firstOnly) {
+        return scan(uri, uri.length(), name, firstOnly);
+    }
+
+    /** Reads only the first {@code length} characters of {@code uri}: what follows them is not the url. */
+    private static List<String> scan(String uri, int length, String name, boolean firstOnly) {
         int start = uri.indexOf('?');
-        if (start < 0) {
+        if (start < 0 || start >= length) {
             return null;
         }
         int end = uri.indexOf('#', start);
-        end = end < 0 ? uri.length() : end;
+        end = end < 0 || end > length ? length : end;
         List<String> found = null;
         for (int at = start + 1; at < end; ) {
             int next = at;

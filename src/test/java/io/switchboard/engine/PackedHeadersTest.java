@@ -55,4 +55,16 @@ class PackedHeadersTest {
         assertEquals(Map.of("host", List.of("h")), request.headers());
         assertEquals("cookie:stolen", request.url());
     }
+
+    @Test
+    void theQueryIsReadFromTheUrlOnlyNeverFromTheHeadersPackedAfterIt() {
+        HandshakeRequest bare = new HandshakeRequest("GET", "/socket.io/", Map.of("Referer", List.of("/?EIO=4")), null,
+                false, 0);
+        assertNull(bare.queryParam("EIO"));
+
+        HandshakeRequest cut = new HandshakeRequest("GET", "/socket.io/?EIO=4", Map.of("X", List.of("&sid=abc")),
+                null, false, 0);
+        assertEquals("4", cut.queryParam("EIO"));
+        assertNull(cut.queryParam("sid"));
+    }
 }
